@@ -1,0 +1,120 @@
+/*
+ * hello.c: a complete C extension module logging into Python's `logging`
+ * through pylog. Copy it to start your own.
+ *
+ * It shows: pylog_init() in PyInit_*, a statement at every level, a second
+ * target spelled with `::`, logging from a C thread that does not hold the
+ * GIL, PYLOG_ENABLED guarding costly work, and pylog_reset() for changes
+ * pylog cannot see by itself.
+ */
+#define PYLOG_TARGET "hello::greeter" /* logger "hello.greeter" */
+#include "pylog/pylog.h"
+
+#include <pthread.h>
+#include <string.h>
+
+/* greet(name): one statement per level. */
+static PyObject *
+hello_greet(PyObject *module, PyObject *args)
+{
+    const char *name;
+
+    (void)module;
+    if (!PyArg_ParseTuple(args, "s", &name)) {
+        return NULL;
+    }
+    PYLOG_TRACE("tracing a greeting for %s", name);
+    PYLOG_DEBUG("about to greet %s", name);
+    PYLOG_INFO("hello, %s!", name);
+    PYLOG_WARN("%s is the %dth visitor today", name, 42);
+    PYLOG_ERROR("out of cake for %s", name);
+    PYLOG_CRITICAL("%s saw the kitchen", name);
+    if (PYLOG_ENABLED(PYLOG_LEVEL_DEBUG)) {
+        PYLOG_DEBUG("greeting length: %zu", strlen(name) + 7);
+    }
+    Py_RETURN_NONE;
+}
+
+/* log(level, message): any level, including custom ones such as 25. */
+static PyObject *
+hello_log(PyObject *module, PyObject *args)
+{
+    int level;
+    const char *text;
+
+    (void)module;
+    if (!PyArg_ParseTuple(args, "is", &level, &text)) {
+        return NULL;
+    }
+    PYLOG_LOG(level, "%s", text);
+    Py_RETURN_NONE;
+}
+
+static void *
+hello_worker(void *arg)
+{
+    int count = *(const int *)arg;
+
+    /* This thread never held the GIL; pylog takes it only to emit. */
+    for (int i = 0; i < count; i++) {
+        PYLOG_LOG_TARGET("hello::worker", PYLOG_LEVEL_INFO,
+                         "worker message %d of %d", i + 1, count);
+    }
+    return NULL;
+}
+
+/* from_thread(count): log `count` messages from a new C thread. */
+static PyObject *
+hello_from_thread(PyObject *module, PyObject *args)
+{
+    pthread_t thread;
+    int count, status;
+
+    (void)module;
+    if (!PyArg_ParseTuple(args, "i", &count)) {
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    status = pthread_create(&thread, NULL, hello_worker, &count);
+    if (status == 0) {
+        pthread_join(thread, NULL);
+    }
+    Py_END_ALLOW_THREADS
+    if (status != 0) {
+        PyErr_SetString(PyExc_OSError, "pthread_create failed");
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* reset(): forget cached loggers and levels (pylog_reset). */
+static PyObject *
+hello_reset(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    pylog_reset();
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef hello_methods[] = {
+    {"greet", hello_greet, METH_VARARGS, "Log a greeting at every level."},
+    {"log", hello_log, METH_VARARGS, "log(level, message) at any level."},
+    {"from_thread", hello_from_thread, METH_VARARGS,
+     "Log count messages from a C thread without the GIL."},
+    {"reset", hello_reset, METH_NOARGS, "Forget cached loggers and levels."},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef hello_module = {
+    PyModuleDef_HEAD_INIT, "hello", "pylog's hello example.", -1,
+    hello_methods, NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC
+PyInit_hello(void)
+{
+    /* Fails the import (RuntimeError) if pylog is somehow installed twice. */
+    if (pylog_init() < 0) {
+        return NULL;
+    }
+    return PyModule_Create(&hello_module);
+}

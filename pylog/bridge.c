@@ -1,0 +1,455 @@
+/*
+ * bridge.c: the only file that calls into Python's `logging`: it resolves a
+ * site's logger once per generation, learns Python's levels, builds records
+ * with the logger's own makeRecord and passes them to its handle().
+ *
+ * Globals, all guarded by the GIL:
+ *   bridge_logging       the `logging` module; owned.
+ *   bridge_registry      dict, logger name -> logger; owned. It owns every
+ *                        logger a slot points to; references are dropped
+ *                        only here, under the GIL.
+ *   bridge_registry_generation  the generation the registry's entries
+ *                        belong to; a newer one clears the registry first.
+ *   bridge_exit_registered      whether this interpreter's `atexit` holds
+ *                        our shutdown hook.
+ * GIL: every static function expects it held; the two entry points take it
+ * with PyGILState_Ensure (any thread) and restore the caller's exception.
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal/bridge.h"
+#include "internal/compat.h"
+#include "internal/config.h"
+#include "internal/stats.h"
+
+#define BRIDGE_THRESHOLD_NONE 255
+
+static PyObject *bridge_logging;
+static PyObject *bridge_registry;
+static uint64_t bridge_registry_generation;
+static int bridge_exit_registered;
+
+/* atexit callback: shut pylog down while the interpreter is still whole, so
+ * statements from here on (daemon threads, __del__, later atexit callbacks)
+ * are no-ops and the registry's references are released. */
+static PyObject *
+bridge_exit(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    bridge_exit_registered = 0;
+    pylog_internal_config_uninstall();
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef bridge_exit_def = {
+    "pylog_shutdown", bridge_exit, METH_NOARGS,
+    "Shut pylog down before the interpreter finalizes."};
+
+/* Register bridge_exit with `atexit` once per interpreter. 0 or -1. */
+static int
+bridge_register_exit(void)
+{
+    PyObject *atexit = NULL, *hook = NULL, *result = NULL;
+
+    if (bridge_exit_registered) {
+        return 0;
+    }
+    atexit = PyImport_ImportModule("atexit");
+    if (atexit == NULL) {
+        goto error;
+    }
+    hook = PyCFunction_New(&bridge_exit_def, NULL);
+    if (hook == NULL) {
+        goto error;
+    }
+    result = PyObject_CallMethod(atexit, "register", "(O)", hook);
+    if (result == NULL) {
+        goto error;
+    }
+    bridge_exit_registered = 1;
+    Py_DECREF(result);
+    Py_DECREF(hook);
+    Py_DECREF(atexit);
+    return 0;
+
+error:
+    Py_XDECREF(hook);
+    Py_XDECREF(atexit);
+    return -1;
+}
+
+/* Name level 5 "TRACE" unless the application already named it. */
+static int
+bridge_name_trace(PyObject *logging)
+{
+    PyObject *name, *result;
+    char unnamed[32];
+    int taken;
+
+    name = PyObject_CallMethod(logging, "getLevelName", "i", PYLOG_LEVEL_TRACE);
+    if (name == NULL) {
+        return -1;
+    }
+    snprintf(unnamed, sizeof unnamed, "Level %d", PYLOG_LEVEL_TRACE);
+    taken = !PyUnicode_Check(name) ||
+            PyUnicode_CompareWithASCIIString(name, unnamed) != 0;
+    Py_DECREF(name);
+    if (taken) {
+        return 0;
+    }
+    result = PyObject_CallMethod(logging, "addLevelName", "is",
+                                 PYLOG_LEVEL_TRACE, "TRACE");
+    if (result == NULL) {
+        return -1;
+    }
+    Py_DECREF(result);
+    return 0;
+}
+
+int
+pylog_internal_bridge_install(void)
+{
+    PyObject *logging = NULL, *registry = NULL;
+
+    assert(PyGILState_Check());
+    logging = PyImport_ImportModule("logging");
+    if (logging == NULL || bridge_name_trace(logging) < 0) {
+        goto error;
+    }
+    registry = PyDict_New();
+    if (registry == NULL || bridge_register_exit() < 0) {
+        goto error;
+    }
+    Py_XSETREF(bridge_logging, logging);   /* steals */
+    Py_XSETREF(bridge_registry, registry); /* steals */
+    bridge_registry_generation = 0;
+    return 0;
+
+error:
+    Py_XDECREF(registry);
+    Py_XDECREF(logging);
+    return -1;
+}
+
+void
+pylog_internal_bridge_uninstall(void)
+{
+    assert(PyGILState_Check());
+    Py_CLEAR(bridge_registry);
+    Py_CLEAR(bridge_logging);
+}
+
+/* The site's logger: a new reference, or NULL with an exception set. With
+ * caching, the logger comes from the slot when the slot's logger belongs to
+ * `generation`, else from the registry, else from logging.getLogger(); the
+ * slot then borrows the registry's reference. */
+static PyObject *
+bridge_logger(const site_call *call, uint64_t generation, int caching)
+{
+    pylog_internal_site *site = call->site;
+    PyObject *key, *logger;
+    char *name;
+
+    if (caching != PYLOG_CACHE_NOTHING &&
+        site->logger_generation == generation && site->logger != NULL) {
+        Py_INCREF(site->logger); /* borrowed from the registry; ours now */
+        return site->logger;
+    }
+    name = pylog_internal_config_logger_name(call->target, call->file);
+    if (name == NULL) {
+        return PyErr_NoMemory();
+    }
+    key = PyUnicode_DecodeUTF8(name, (Py_ssize_t)strlen(name), "replace");
+    free(name);
+    if (key == NULL) {
+        return NULL;
+    }
+    if (caching == PYLOG_CACHE_NOTHING || bridge_registry == NULL) {
+        logger = PyObject_CallMethod(bridge_logging, "getLogger", "(O)", key);
+        Py_DECREF(key);
+        return logger;
+    }
+    if (bridge_registry_generation != generation) {
+        PyDict_Clear(bridge_registry);
+        bridge_registry_generation = generation;
+    }
+    logger = PyDict_GetItemWithError(bridge_registry, key); /* borrowed */
+    if (logger != NULL) {
+        Py_INCREF(logger);
+    }
+    else if (!PyErr_Occurred()) {
+        logger = PyObject_CallMethod(bridge_logging, "getLogger", "(O)", key);
+        /* getLogger ran Python code: pylog may have been shut down. */
+        if (logger != NULL && bridge_registry != NULL &&
+            PyDict_SetItem(bridge_registry, key, logger) < 0) {
+            Py_CLEAR(logger);
+        }
+    }
+    Py_DECREF(key);
+    if (logger != NULL && bridge_registry != NULL) {
+        site->logger = logger; /* borrowed: the registry holds a reference */
+        site->logger_generation = generation;
+    }
+    return logger;
+}
+
+/* getattr(obj, name) as a C long. 0 or -1 with an exception set. */
+static int
+bridge_long_attr(PyObject *obj, const char *name, long *value)
+{
+    PyObject *attr = PyObject_GetAttrString(obj, name);
+
+    if (attr == NULL) {
+        return -1;
+    }
+    *value = PyLong_AsLong(attr);
+    Py_DECREF(attr);
+    return *value == -1 && PyErr_Occurred() ? -1 : 0;
+}
+
+/* The lowest level `logger.isEnabledFor` accepts now: its effective level,
+ * above `logging.disable`'s level, or none when the logger is disabled.
+ * 0 or -1 with an exception set. */
+static int
+bridge_python_threshold(PyObject *logger, int *threshold)
+{
+    PyObject *value, *manager;
+    long effective, disable;
+    int disabled;
+
+    value = PyObject_GetAttrString(logger, "disabled");
+    if (value == NULL) {
+        return -1;
+    }
+    disabled = PyObject_IsTrue(value);
+    Py_DECREF(value);
+    if (disabled < 0) {
+        return -1;
+    }
+    if (disabled) {
+        *threshold = BRIDGE_THRESHOLD_NONE;
+        return 0;
+    }
+    value = PyObject_CallMethod(logger, "getEffectiveLevel", NULL);
+    if (value == NULL) {
+        return -1;
+    }
+    effective = PyLong_AsLong(value);
+    Py_DECREF(value);
+    if (effective == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    manager = PyObject_GetAttrString(logger, "manager");
+    if (manager == NULL) {
+        return -1;
+    }
+    if (bridge_long_attr(manager, "disable", &disable) < 0) {
+        Py_DECREF(manager);
+        return -1;
+    }
+    Py_DECREF(manager);
+    if (disable + 1 > effective) {
+        effective = disable + 1;
+    }
+    *threshold = effective > BRIDGE_THRESHOLD_NONE ? BRIDGE_THRESHOLD_NONE
+                 : effective < 0                   ? 0
+                                                   : (int)effective;
+    return 0;
+}
+
+/* Whether the call passes, decided under the GIL for `generation`: pylog's
+ * filters from the slot, then Python's levels (cached in the slot when
+ * caching levels, else logger.isEnabledFor). 1, 0, or -1 with an exception. */
+static int
+bridge_decide(const site_call *call, PyObject *logger, uint64_t generation,
+              int caching)
+{
+    uint64_t state = pylog_internal_slot_state(call, generation);
+    PyObject *answer;
+    int threshold, enabled;
+
+    if (state == 0) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    switch (pylog_internal_slot_decide(state, call->level)) {
+    case SLOT_OFF:
+        return 0;
+    case SLOT_ON:
+        return 1;
+    case SLOT_ASK_PYTHON:
+        break;
+    }
+    if (caching == PYLOG_CACHE_LOGGERS_AND_LEVELS) {
+        if (bridge_python_threshold(logger, &threshold) < 0) {
+            return -1;
+        }
+        state = pylog_internal_slot_resolve(call, state, threshold);
+        return pylog_internal_slot_decide(state, call->level) == SLOT_ON;
+    }
+    answer = PyObject_CallMethod(logger, "isEnabledFor", "i", call->level);
+    if (answer == NULL) {
+        return -1;
+    }
+    enabled = PyObject_IsTrue(answer);
+    Py_DECREF(answer);
+    return enabled;
+}
+
+/* record = logger.makeRecord(logger.name, level, pathname, lineno, msg, (),
+ * None, funcName); logger.handle(record). 0 or -1 with an exception set. */
+static int
+bridge_handle(const site_call *call, PyObject *logger, const message *msg)
+{
+    PyObject *name = NULL, *text = NULL, *pathname = NULL, *func = NULL;
+    PyObject *record = NULL, *result = NULL;
+    int status = -1;
+
+    name = PyObject_GetAttrString(logger, "name");
+    if (name == NULL) {
+        goto done;
+    }
+    /* "replace": a message that is not valid UTF-8 never fails the call */
+    text = PyUnicode_DecodeUTF8(msg->text, (Py_ssize_t)msg->length, "replace");
+    if (text == NULL) {
+        goto done;
+    }
+    pathname = PyUnicode_DecodeFSDefault(call->file);
+    if (pathname == NULL) {
+        goto done;
+    }
+    func = PyUnicode_DecodeUTF8(call->func, (Py_ssize_t)strlen(call->func),
+                                "replace");
+    if (func == NULL) {
+        goto done;
+    }
+    record = PyObject_CallMethod(logger, "makeRecord", "OiOiO()OO", name,
+                                 call->level, pathname, call->line, text,
+                                 Py_None, func);
+    if (record == NULL) {
+        goto done;
+    }
+    result = PyObject_CallMethod(logger, "handle", "(O)", record);
+    if (result == NULL) {
+        goto done;
+    }
+    status = 0;
+
+done:
+    Py_XDECREF(result);
+    Py_XDECREF(record);
+    Py_XDECREF(func);
+    Py_XDECREF(pathname);
+    Py_XDECREF(text);
+    Py_XDECREF(name);
+    return status;
+}
+
+/* Report the pending exception through sys.unraisablehook and count it. */
+static void
+bridge_report(const site_call *call)
+{
+    PyObject *context = PyUnicode_FromFormat("pylog statement at %s:%d",
+                                             call->file, call->line);
+
+    PyErr_WriteUnraisable(context); /* clears the exception */
+    Py_XDECREF(context);
+    pylog_internal_stats_count(STATS_ERRORS);
+}
+
+/* Nonzero when Python cannot be entered from this thread any more. */
+static int
+bridge_closed(void)
+{
+    return !Py_IsInitialized() || pylog_internal_compat_is_finalizing();
+}
+
+void
+pylog_internal_bridge_emit(const site_call *call, const message *msg)
+{
+    PyGILState_STATE gil;
+    compat_exception saved;
+    PyObject *logger = NULL;
+    uint64_t generation;
+    int caching, enabled;
+
+    if (bridge_closed()) {
+        pylog_internal_stats_count(STATS_DROPPED);
+        return;
+    }
+    gil = PyGILState_Ensure();
+    pylog_internal_compat_exception_save(&saved);
+    /* Re-check under the GIL: the registry drops references only under it. */
+    generation = pylog_internal_slot_generation();
+    if (generation == 0) {
+        pylog_internal_stats_count(STATS_DROPPED);
+        goto done;
+    }
+    caching = pylog_internal_config_caching();
+    logger = bridge_logger(call, generation, caching);
+    if (logger == NULL) {
+        goto error;
+    }
+    enabled = bridge_decide(call, logger, generation, caching);
+    if (enabled < 0) {
+        goto error;
+    }
+    if (enabled == 0) {
+        goto done;
+    }
+    if (bridge_handle(call, logger, msg) < 0) {
+        goto error;
+    }
+    pylog_internal_stats_count(STATS_EMITTED);
+    goto done;
+
+error:
+    bridge_report(call);
+done:
+    Py_XDECREF(logger);
+    pylog_internal_compat_exception_restore(&saved);
+    PyGILState_Release(gil);
+}
+
+int
+pylog_internal_bridge_enabled(const site_call *call)
+{
+    PyGILState_STATE gil;
+    compat_exception saved;
+    PyObject *logger = NULL;
+    uint64_t generation;
+    int caching, enabled = 0;
+
+    if (bridge_closed()) {
+        return 0;
+    }
+    gil = PyGILState_Ensure();
+    pylog_internal_compat_exception_save(&saved);
+    generation = pylog_internal_slot_generation();
+    if (generation == 0) {
+        goto done;
+    }
+    caching = pylog_internal_config_caching();
+    logger = bridge_logger(call, generation, caching);
+    if (logger == NULL) {
+        bridge_report(call);
+        goto done;
+    }
+    enabled = bridge_decide(call, logger, generation, caching);
+    if (enabled < 0) {
+        bridge_report(call);
+        enabled = 0;
+    }
+
+done:
+    Py_XDECREF(logger);
+    pylog_internal_compat_exception_restore(&saved);
+    PyGILState_Release(gil);
+    return enabled;
+}
+
+#undef BRIDGE_THRESHOLD_NONE

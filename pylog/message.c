@@ -1,0 +1,52 @@
+/*
+ * message.c: formats a statement's message before the GIL is taken: into the
+ * caller's stack buffer, or one exact-size heap block for long messages.
+ * No globals, no locks, no Python.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "internal/message.h"
+
+int
+pylog_internal_message_format(message *msg, const char *fmt, va_list args)
+{
+    va_list again;
+    int needed;
+
+    msg->heap = NULL;
+    msg->text = msg->stack;
+    va_copy(again, args);
+    needed = vsnprintf(msg->stack, sizeof msg->stack, fmt, args);
+    if (needed < 0) {
+        va_end(again);
+        return -1;
+    }
+    msg->length = (size_t)needed;
+    if (msg->length < sizeof msg->stack) {
+        va_end(again);
+        return 0;
+    }
+    /* Truncated: format again into a block of exactly the right size. */
+    msg->heap = (char *)malloc(msg->length + 1);
+    if (msg->heap == NULL) {
+        va_end(again);
+        return -1;
+    }
+    needed = vsnprintf(msg->heap, msg->length + 1, fmt, again);
+    va_end(again);
+    if (needed < 0 || (size_t)needed != msg->length) {
+        free(msg->heap);
+        msg->heap = NULL;
+        return -1;
+    }
+    msg->text = msg->heap;
+    return 0;
+}
+
+void
+pylog_internal_message_release(message *msg)
+{
+    free(msg->heap);
+    msg->heap = NULL;
+}

@@ -1,0 +1,67 @@
+/*
+ * name.c: target and logger names: the default target (the stem of the
+ * source file's name), `::` -> `.`, the configured prefix. Pure functions.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal/name.h"
+
+/* Copy `length` bytes of `source` to `out` with every "::" made "."; returns
+ * the number of bytes written (never more than `length`). */
+static size_t
+name_copy_dotted(char *out, const char *source, size_t length)
+{
+    size_t written = 0;
+
+    for (size_t i = 0; i < length; i++) {
+        if (source[i] == ':' && i + 1 < length && source[i + 1] == ':') {
+            out[written++] = '.';
+            i++;
+        }
+        else {
+            out[written++] = source[i];
+        }
+    }
+    return written;
+}
+
+char *
+pylog_internal_name_dotted(const char *target)
+{
+    return pylog_internal_name_build(NULL, target, NULL, "");
+}
+
+char *
+pylog_internal_name_build(const char *prefix, const char *target,
+                          const char *default_target, const char *file)
+{
+    const char *base = target != NULL ? target : default_target;
+    size_t base_length;
+    size_t prefix_length = prefix != NULL ? strlen(prefix) : 0;
+    char *name;
+    size_t written;
+
+    if (base != NULL) {
+        base_length = strlen(base);
+    }
+    else {
+        /* The stem of the file's base name: "src/io_util.c" -> "io_util". */
+        const char *slash = strrchr(file, '/');
+        const char *dot;
+
+        base = slash != NULL ? slash + 1 : file;
+        dot = strrchr(base, '.');
+        base_length = dot != NULL ? (size_t)(dot - base) : strlen(base);
+    }
+    name = (char *)malloc(prefix_length + base_length + 1);
+    if (name == NULL) {
+        return NULL;
+    }
+    if (prefix_length > 0) {
+        memcpy(name, prefix, prefix_length);
+    }
+    written = name_copy_dotted(name + prefix_length, base, base_length);
+    name[prefix_length + written] = '\0';
+    return name;
+}

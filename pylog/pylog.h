@@ -1,0 +1,276 @@
+/*
+ * pylog.h: log from a C or C++ Python extension module into Python's `logging`.
+ *
+ * pylog turns syslog-style macros into records handled by Python's standard
+ * `logging`, cheaply enough that no log line ever has to be deleted for speed:
+ *
+ *     #define PYLOG_TARGET "mypkg::io"   // optional; before the include
+ *     #include "pylog/pylog.h"
+ *
+ *     PyMODINIT_FUNC PyInit_io(void) {
+ *         if (pylog_init() < 0) return NULL;   // GIL held, as in any PyInit
+ *         PYLOG_INFO("ready, %d workers", n);  // logger "mypkg.io", level INFO
+ *         ...
+ *
+ * Threads and the GIL: a log statement may run on any thread, holding the GIL
+ * or not. A statement that is disabled costs a relaxed load, a compare and a
+ * branch, and never takes a lock or the GIL. An enabled statement formats its
+ * message first, then takes the GIL (PyGILState_Ensure) to hand the record to
+ * `logging`. Before pylog_install(), before Py_Initialize() and from the start
+ * of interpreter finalization on, every statement is a silent no-op.
+ *
+ * Evaluation: a statement's arguments are evaluated only when its level passes
+ * the filters. A statement below PYLOG_MAX_LEVEL is removed at compile time: no
+ * code, no string, and its arguments are never evaluated, but its format and
+ * arguments are still type-checked, so a typo fails to compile at every level.
+ *
+ * Errors: a log statement never raises. Failures inside Python's logging are
+ * reported through sys.unraisablehook and counted in pylog_stats.errors; a
+ * Python exception that was pending before the statement is still pending,
+ * unchanged, after it.
+ */
+#ifndef PYLOG_PYLOG_H_
+#define PYLOG_PYLOG_H_
+
+#include <Python.h> /* PyObject; first, as Python requires */
+#include <stddef.h> /* size_t */
+#include <stdint.h> /* uint64_t */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PYLOG_VERSION_MAJOR 0
+#define PYLOG_VERSION_MINOR 1
+#define PYLOG_VERSION_PATCH 0
+
+/* Every pylog symbol is private to the extension module that links it, even
+ * when the module is built without -fvisibility=hidden or loaded with
+ * RTLD_GLOBAL: two extensions embedding pylog never share its state. */
+#define PYLOG_API __attribute__((visibility("hidden")))
+
+/* CPython 3.8 declares PyMODINIT_FUNC without default visibility, so an
+ * extension built with -fvisibility=hidden would hide its own PyInit_*.
+ * Delete when 3.8 is no longer supported (3.9 exports it). */
+#if PY_VERSION_HEX < 0x03090000
+#undef PyMODINIT_FUNC
+#ifdef __cplusplus
+#define PyMODINIT_FUNC extern "C" __attribute__((visibility("default"))) PyObject *
+#else
+#define PyMODINIT_FUNC __attribute__((visibility("default"))) PyObject *
+#endif
+#endif
+
+/* The printf format check on pylog's one variadic entry point. */
+#define PYLOG_PRINTF_LIKE(FMT, FIRST) \
+    __attribute__((format(printf, FMT, FIRST)))
+
+/* ------------------------------------------------------------------------
+ * Levels: plain integers equal to Python's, so `#if` can compare them and the
+ * bridge passes them through unchanged. Any value from 1 to PYLOG_LEVEL_OFF - 1
+ * is a valid message level (custom Python levels such as 25 work).
+ */
+#define PYLOG_LEVEL_NOTSET 0 /* as a target filter's level: inherit */
+#define PYLOG_LEVEL_TRACE 5  /* registered as "TRACE" unless 5 has a name */
+#define PYLOG_LEVEL_DEBUG 10
+#define PYLOG_LEVEL_INFO 20
+#define PYLOG_LEVEL_WARN 30
+#define PYLOG_LEVEL_WARNING PYLOG_LEVEL_WARN
+#define PYLOG_LEVEL_ERROR 40
+#define PYLOG_LEVEL_CRITICAL 50
+#define PYLOG_LEVEL_OFF 100 /* as a filter: nothing passes */
+
+/* ------------------------------------------------------------------------
+ * Compile-time knobs. Define them before including this header.
+ *
+ * PYLOG_MAX_LEVEL
+ *   Default: TRACE (every statement is compiled in).
+ *   Statements below this level are removed from the binary; the level itself
+ *   and everything above survive: -DPYLOG_MAX_LEVEL=WARN keeps WARN, ERROR and
+ *   CRITICAL. Bare tokens: TRACE DEBUG INFO WARN WARNING ERROR CRITICAL OFF.
+ *   Cost: none; removed statements are only type-checked.
+ *
+ * PYLOG_TARGET
+ *   Default: none; sites use the config's default_target, or when that is
+ *   NULL the stem of the source file's name ("src/io_util.c" -> "io_util").
+ *   A string literal naming the target of this translation unit's statements,
+ *   e.g. "mypkg::io"; `::` maps to `.` in the Python logger's name.
+ */
+#ifndef PYLOG_MAX_LEVEL
+#define PYLOG_MAX_LEVEL TRACE
+#endif
+
+#define PYLOG_INTERNAL_LEVEL_OF(NAME) PYLOG_INTERNAL_LEVEL_OF_(NAME)
+#define PYLOG_INTERNAL_LEVEL_OF_(NAME) PYLOG_LEVEL_##NAME
+#define PYLOG_INTERNAL_MAX_LEVEL PYLOG_INTERNAL_LEVEL_OF(PYLOG_MAX_LEVEL)
+
+#if PYLOG_INTERNAL_MAX_LEVEL <= 0
+#error "PYLOG_MAX_LEVEL must be one of TRACE DEBUG INFO WARN WARNING ERROR CRITICAL OFF"
+#endif
+
+#ifdef PYLOG_TARGET
+#define PYLOG_INTERNAL_TARGET PYLOG_TARGET
+#else
+#define PYLOG_INTERNAL_TARGET ((const char *)0)
+#endif
+
+#include "internal/site.h" /* the per-site slot the macros below expand to */
+
+/* ------------------------------------------------------------------------
+ * Log statements.
+ *
+ * Each macro is a single statement, safe in an unbraced if/else. It declares
+ * one function-local static site (the cache slot of internal/site.h), never
+ * allocates on the disabled path, and evaluates its arguments only when its
+ * level passes. `fmt` is a printf format; the message is formatted by pylog
+ * and handed to Python as the record's `msg` with empty `args`, so a `%` in
+ * the formatted text is never interpreted again.
+ */
+
+/* PYLOG_TRACE(fmt, ...) .. PYLOG_CRITICAL(fmt, ...): log at that level.
+ *     PYLOG_DEBUG("opened %s (%zu bytes)", path, size);
+ * Removed when the level is below PYLOG_MAX_LEVEL. */
+#if PYLOG_LEVEL_TRACE >= PYLOG_INTERNAL_MAX_LEVEL
+#define PYLOG_TRACE(...) \
+    PYLOG_INTERNAL_LOG(PYLOG_INTERNAL_TARGET, PYLOG_LEVEL_TRACE, __VA_ARGS__)
+#else
+#define PYLOG_TRACE(...) PYLOG_INTERNAL_STRIPPED(__VA_ARGS__)
+#endif
+
+#if PYLOG_LEVEL_DEBUG >= PYLOG_INTERNAL_MAX_LEVEL
+#define PYLOG_DEBUG(...) \
+    PYLOG_INTERNAL_LOG(PYLOG_INTERNAL_TARGET, PYLOG_LEVEL_DEBUG, __VA_ARGS__)
+#else
+#define PYLOG_DEBUG(...) PYLOG_INTERNAL_STRIPPED(__VA_ARGS__)
+#endif
+
+#if PYLOG_LEVEL_INFO >= PYLOG_INTERNAL_MAX_LEVEL
+#define PYLOG_INFO(...) \
+    PYLOG_INTERNAL_LOG(PYLOG_INTERNAL_TARGET, PYLOG_LEVEL_INFO, __VA_ARGS__)
+#else
+#define PYLOG_INFO(...) PYLOG_INTERNAL_STRIPPED(__VA_ARGS__)
+#endif
+
+#if PYLOG_LEVEL_WARN >= PYLOG_INTERNAL_MAX_LEVEL
+#define PYLOG_WARN(...) \
+    PYLOG_INTERNAL_LOG(PYLOG_INTERNAL_TARGET, PYLOG_LEVEL_WARN, __VA_ARGS__)
+#else
+#define PYLOG_WARN(...) PYLOG_INTERNAL_STRIPPED(__VA_ARGS__)
+#endif
+#define PYLOG_WARNING(...) PYLOG_WARN(__VA_ARGS__)
+
+#if PYLOG_LEVEL_ERROR >= PYLOG_INTERNAL_MAX_LEVEL
+#define PYLOG_ERROR(...) \
+    PYLOG_INTERNAL_LOG(PYLOG_INTERNAL_TARGET, PYLOG_LEVEL_ERROR, __VA_ARGS__)
+#else
+#define PYLOG_ERROR(...) PYLOG_INTERNAL_STRIPPED(__VA_ARGS__)
+#endif
+
+#if PYLOG_LEVEL_CRITICAL >= PYLOG_INTERNAL_MAX_LEVEL
+#define PYLOG_CRITICAL(...) \
+    PYLOG_INTERNAL_LOG(PYLOG_INTERNAL_TARGET, PYLOG_LEVEL_CRITICAL, __VA_ARGS__)
+#else
+#define PYLOG_CRITICAL(...) PYLOG_INTERNAL_STRIPPED(__VA_ARGS__)
+#endif
+
+/* PYLOG_LOG(level, fmt, ...): log at any level, e.g. a custom Python level.
+ *     PYLOG_LOG(25, "progress %d%%", pct);
+ * A constant level below PYLOG_MAX_LEVEL is removed like the macros above
+ * (the compiler folds the test; under gcc -O0 an empty 24-byte slot may stay).
+ * A non-constant level is evaluated once and never removed. */
+#define PYLOG_LOG(LEVEL, ...) \
+    PYLOG_INTERNAL_LOG_IF_KEPT(PYLOG_INTERNAL_TARGET, LEVEL, __VA_ARGS__)
+
+/* PYLOG_LOG_TARGET(target, level, fmt, ...): like PYLOG_LOG with an explicit
+ * target string instead of the translation unit's.
+ *     PYLOG_LOG_TARGET("mypkg::net", PYLOG_LEVEL_WARN, "retry %d", n);
+ * `target` must be a string with static storage duration (a literal). */
+#define PYLOG_LOG_TARGET(TARGET, LEVEL, ...) \
+    PYLOG_INTERNAL_LOG_IF_KEPT(TARGET, LEVEL, __VA_ARGS__)
+
+/* PYLOG_ENABLED(level): nonzero when a statement at `level` in this
+ * translation unit's target would be logged; guards costly preparation.
+ *     if (PYLOG_ENABLED(PYLOG_LEVEL_DEBUG)) PYLOG_DEBUG("%s", dump(obj));
+ * An expression. The same gates as a statement (a constant level below
+ * PYLOG_MAX_LEVEL is the constant 0) through one slot per translation unit. */
+#define PYLOG_ENABLED(LEVEL) PYLOG_INTERNAL_ENABLED(LEVEL)
+
+/* ------------------------------------------------------------------------
+ * Configuration and installation.
+ */
+
+/* Return codes. 0 is success; PYLOG_ERR_PYTHON means a Python exception is
+ * set; the others are returned with no exception set. */
+#define PYLOG_OK 0
+#define PYLOG_ERR_PYTHON (-1)
+#define PYLOG_ERR_ALREADY_INSTALLED (-2)
+#define PYLOG_ERR_INVALID_ARGUMENT (-3)
+
+/* Caching modes (pylog_config.caching), with pyo3-log's meaning. */
+#define PYLOG_CACHE_NOTHING 0 /* ask Python for logger and level per call */
+#define PYLOG_CACHE_LOGGERS 1 /* cache loggers, ask the level (takes GIL) */
+#define PYLOG_CACHE_LOGGERS_AND_LEVELS 2 /* decide disabled without GIL */
+
+/* A per-target rule: `target` and its dotted children (`xy` covers `xy` and
+ * `xy.aa` but not `xyz`) pass messages at `level` and above; the most
+ * specific rule wins. `::` and `.` are the same separator. */
+typedef struct pylog_target_filter {
+    const char *target;
+    int level;
+} pylog_target_filter;
+
+/* Installation settings; pylog_config_init() fills the defaults. All strings
+ * and arrays are copied by pylog_install(), so they may be temporary. */
+typedef struct pylog_config {
+    int filter; /* global level filter; default PYLOG_LEVEL_DEBUG */
+    const pylog_target_filter *target_filters; /* default NULL */
+    size_t n_target_filters;                   /* default 0 */
+    int caching;                /* default PYLOG_CACHE_LOGGERS_AND_LEVELS */
+    const char *prefix;         /* prepended to logger names; default NULL */
+    const char *default_target; /* see PYLOG_TARGET; default NULL */
+} pylog_config;
+
+/* Fill *config with the defaults. Never fails; GIL not required. */
+PYLOG_API void pylog_config_init(pylog_config *config);
+
+/* Install pylog for this extension module with a copy of *config.
+ * GIL: must be held.
+ * Returns 0; PYLOG_ERR_ALREADY_INSTALLED (no exception set) when this module
+ * already installed pylog; -1 with an exception set on any other failure,
+ * and then nothing is installed: TypeError for a NULL config or a NULL
+ * target in target_filters, ValueError for a level out of range (filters
+ * take 0..PYLOG_LEVEL_OFF, target rules also PYLOG_LEVEL_NOTSET = ignore) or
+ * an unknown caching mode, or whatever importing `logging` raised. */
+PYLOG_API int pylog_install(const pylog_config *config);
+
+/* pylog_install() with the defaults of pylog_config_init(). */
+PYLOG_API int pylog_try_init(void);
+
+/* pylog_try_init(), except that "already installed" raises RuntimeError and
+ * returns -1, so returning NULL from PyInit_* on failure fails the import.
+ * GIL: must be held. */
+PYLOG_API int pylog_init(void);
+
+/* The reset handle: forget every cached logger and level, so the next
+ * statement at each site asks Python again. Needed only after changes pylog
+ * cannot see, e.g. a Python logger's level changed while pylog caches levels.
+ * Any thread; GIL not required; never blocks on the GIL. */
+PYLOG_API void pylog_reset(void);
+
+/* Counters since the process started; 64-bit, read without the GIL. */
+typedef struct pylog_stats {
+    uint64_t emitted; /* records handed to a logger's handle() */
+    uint64_t dropped; /* messages that passed the filters but could not be
+                         delivered (e.g. interpreter finalizing) */
+    uint64_t errors;  /* failures reported through sys.unraisablehook, and
+                         calls with an invalid level or a format error */
+} pylog_stats;
+
+/* Copy the counters into *stats. Any thread; GIL not required. */
+PYLOG_API void pylog_get_stats(pylog_stats *stats);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* PYLOG_PYLOG_H_ */

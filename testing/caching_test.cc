@@ -1,0 +1,171 @@
+// caching_test.cc: the three caching modes, pylog_reset, PYLOG_ENABLED, and
+// the promise that a decided-disabled statement never needs the GIL.
+#define PYLOG_TARGET "caching"
+#include "testing/embedded_python.h"
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+namespace pylog_testing {
+namespace {
+
+// One site each, so a test can hit the same slot again.
+void InfoSite() { PYLOG_INFO("info"); }
+void DebugSite() { PYLOG_DEBUG("debug"); }
+
+class CachingTest : public PylogTest {
+  protected:
+    void InstallCaching(int caching) {
+        pylog_config config;
+        pylog_config_init(&config);
+        config.caching = caching;
+        Install(config);
+    }
+};
+
+TEST_F(CachingTest, NothingSeesSetLevelImmediately) {
+    InstallCaching(PYLOG_CACHE_NOTHING);
+    InfoSite();
+    Py("logging.getLogger('caching').setLevel(logging.INFO)");
+    InfoSite();
+    Py("logging.getLogger('caching').setLevel(logging.ERROR)");
+    InfoSite();
+    EXPECT_EQ(Count(), 1);
+}
+
+TEST_F(CachingTest, LoggersSeesSetLevelImmediately) {
+    InstallCaching(PYLOG_CACHE_LOGGERS);
+    InfoSite();
+    Py("logging.getLogger('caching').setLevel(logging.INFO)");
+    InfoSite();
+    Py("logging.getLogger('caching').setLevel(logging.ERROR)");
+    InfoSite();
+    EXPECT_EQ(Count(), 1);
+}
+
+TEST_F(CachingTest, LoggersAndLevelsKeepsTheLevelUntilReset) {
+    InstallCaching(PYLOG_CACHE_LOGGERS_AND_LEVELS);
+    InfoSite();  // decided off at WARNING and cached
+    Py("logging.getLogger('caching').setLevel(logging.INFO)");
+    InfoSite();
+    EXPECT_EQ(Count(), 0);
+    pylog_reset();
+    InfoSite();
+    EXPECT_EQ(Count(), 1);
+}
+
+TEST_F(CachingTest, CachedLoggerIsReusedUntilReset) {
+    InstallCaching(PYLOG_CACHE_LOGGERS);
+    InfoSite();
+    Py("logging.getLogger('caching').setLevel(logging.INFO)\n"
+        "_real_getLogger = logging.getLogger\n"
+        "logging.getLogger = None");
+    InfoSite();  // cached logger: getLogger is not called
+    EXPECT_EQ(Count(), 1);
+    EXPECT_EQ(Unraisable(), 0);
+    pylog_reset();
+    InfoSite();  // looks the logger up again and fails, reported
+    Py("logging.getLogger = _real_getLogger");
+    EXPECT_EQ(Count(), 1);
+    EXPECT_EQ(Unraisable(), 1);
+}
+
+TEST_F(CachingTest, NothingLooksTheLoggerUpEveryCall) {
+    InstallCaching(PYLOG_CACHE_NOTHING);
+    Py("logging.getLogger('caching').setLevel(logging.INFO)");
+    InfoSite();
+    Py("_real_getLogger = logging.getLogger\nlogging.getLogger = None");
+    InfoSite();
+    Py("logging.getLogger = _real_getLogger");
+    EXPECT_EQ(Count(), 1);
+    EXPECT_EQ(Unraisable(), 1);
+}
+
+TEST_F(CachingTest, ResetFromAThreadWithoutTheGil) {
+    InstallCaching(PYLOG_CACHE_LOGGERS_AND_LEVELS);
+    InfoSite();
+    Py("logging.getLogger('caching').setLevel(logging.INFO)");
+    {
+        GilReleased released;
+        std::thread([] { pylog_reset(); }).join();
+    }
+    InfoSite();
+    EXPECT_EQ(Count(), 1);
+}
+
+TEST_F(CachingTest, ResetBeforeInstallIsHarmless) {
+    pylog_reset();
+    ASSERT_EQ(pylog_try_init(), 0);
+    InfoSite();
+    Py("logging.root.setLevel(logging.INFO)");
+    pylog_reset();
+    InfoSite();
+    EXPECT_EQ(Count(), 1);
+}
+
+TEST_F(CachingTest, DisabledAndDisableAreSeenAfterReset) {
+    InstallCaching(PYLOG_CACHE_LOGGERS_AND_LEVELS);
+    Py("logging.root.setLevel(1)");
+    InfoSite();
+    Py("logging.getLogger('caching').disabled = True");
+    pylog_reset();
+    InfoSite();
+    Py("logging.getLogger('caching').disabled = False\n"
+        "logging.disable(logging.WARNING)");
+    pylog_reset();
+    InfoSite();
+    Py("logging.disable(logging.NOTSET)");
+    pylog_reset();
+    InfoSite();
+    EXPECT_EQ(Count(), 2);
+}
+
+TEST_F(CachingTest, EnabledFollowsTheSameGates) {
+    InstallCaching(PYLOG_CACHE_LOGGERS_AND_LEVELS);
+    EXPECT_FALSE(PYLOG_ENABLED(PYLOG_LEVEL_INFO));
+    EXPECT_TRUE(PYLOG_ENABLED(PYLOG_LEVEL_WARN));
+    EXPECT_FALSE(PYLOG_ENABLED(PYLOG_LEVEL_TRACE));
+    Py("logging.root.setLevel(1)");
+    pylog_reset();
+    EXPECT_TRUE(PYLOG_ENABLED(PYLOG_LEVEL_DEBUG));
+    EXPECT_FALSE(PYLOG_ENABLED(PYLOG_LEVEL_TRACE));  // pylog's DEBUG filter
+    EXPECT_EQ(Count(), 0);
+}
+
+TEST_F(CachingTest, EnabledAsksPythonEachTimeWithoutLevelCaching) {
+    InstallCaching(PYLOG_CACHE_LOGGERS);
+    EXPECT_FALSE(PYLOG_ENABLED(PYLOG_LEVEL_INFO));
+    Py("logging.root.setLevel(logging.INFO)");
+    EXPECT_TRUE(PYLOG_ENABLED(PYLOG_LEVEL_INFO));
+}
+
+// The slot decided DEBUG is off; another thread then runs the same statement
+// while this thread keeps the GIL. Needing the GIL would hang; the watchdog
+// turns that into a failure instead.
+TEST_F(CachingTest, DecidedDisabledStatementNeverTakesTheGil) {
+    InstallCaching(PYLOG_CACHE_LOGGERS_AND_LEVELS);
+    DebugSite();
+    std::promise<void> done;
+    std::future<void> finished = done.get_future();
+    std::thread worker([&done] {
+        for (int i = 0; i < 1000; i++) {
+            DebugSite();
+        }
+        done.set_value();
+    });
+    bool in_time =
+        finished.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+    if (!in_time) {
+        GilReleased released;  // let it finish, then fail
+        worker.join();
+    }
+    else {
+        worker.join();
+    }
+    EXPECT_TRUE(in_time) << "a disabled statement waited for the GIL";
+    EXPECT_EQ(Count(), 0);
+}
+
+}  // namespace
+}  // namespace pylog_testing

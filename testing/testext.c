@@ -1,0 +1,163 @@
+/*
+ * testext.c: an extension module for pylog's Python-level tests, built twice
+ * (testext_a, testext_b: TESTEXT_NAME) to show that two extensions embedding
+ * pylog in one process stay independent. Exposes the C API to Python.
+ */
+#define PYLOG_TARGET "testext"
+#include "pylog/pylog.h"
+
+#define TESTEXT_CAT(A, B) A##B
+#define TESTEXT_INIT(NAME) TESTEXT_CAT(PyInit_, NAME)
+#define TESTEXT_STR(NAME) #NAME
+#define TESTEXT_NAME_STRING(NAME) TESTEXT_STR(NAME)
+
+/* install(filter, rules, caching, prefix, default_target) -> status.
+ * rules: a sequence of (target, level). -1 raises (pylog set the error). */
+static PyObject *
+testext_install(PyObject *module, PyObject *args)
+{
+    pylog_config config;
+    pylog_target_filter rules[8];
+    PyObject *rule_list;
+    Py_ssize_t n;
+    int status;
+
+    (void)module;
+    pylog_config_init(&config);
+    if (!PyArg_ParseTuple(args, "iOizz", &config.filter, &rule_list,
+                          &config.caching, &config.prefix,
+                          &config.default_target)) {
+        return NULL;
+    }
+    n = PySequence_Length(rule_list);
+    if (n < 0 || n > 8) {
+        PyErr_SetString(PyExc_ValueError, "at most 8 rules");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PySequence_GetItem(rule_list, i);
+        int ok = item != NULL && PyArg_ParseTuple(item, "si", &rules[i].target,
+                                                  &rules[i].level);
+        Py_XDECREF(item); /* the tuple's strings live in rule_list */
+        if (!ok) {
+            return NULL;
+        }
+    }
+    config.target_filters = rules;
+    config.n_target_filters = (size_t)n;
+    status = pylog_install(&config);
+    if (status == PYLOG_ERR_PYTHON) {
+        return NULL;
+    }
+    return PyLong_FromLong(status);
+}
+
+static PyObject *
+testext_status(int status)
+{
+    if (status == PYLOG_ERR_PYTHON) {
+        return NULL;
+    }
+    return PyLong_FromLong(status);
+}
+
+static PyObject *
+testext_try_init(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    return testext_status(pylog_try_init());
+}
+
+static PyObject *
+testext_init(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    return testext_status(pylog_init());
+}
+
+/* log(level, message) at target "testext"; log_other at "testext::other". */
+static PyObject *
+testext_log(PyObject *module, PyObject *args)
+{
+    int level;
+    const char *text;
+
+    (void)module;
+    if (!PyArg_ParseTuple(args, "is", &level, &text)) {
+        return NULL;
+    }
+    PYLOG_LOG(level, "%s", text);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+testext_log_other(PyObject *module, PyObject *args)
+{
+    int level;
+    const char *text;
+
+    (void)module;
+    if (!PyArg_ParseTuple(args, "is", &level, &text)) {
+        return NULL;
+    }
+    PYLOG_LOG_TARGET("testext::other", level, "%s", text);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+testext_enabled(PyObject *module, PyObject *args)
+{
+    int level;
+
+    (void)module;
+    if (!PyArg_ParseTuple(args, "i", &level)) {
+        return NULL;
+    }
+    return PyBool_FromLong(PYLOG_ENABLED(level));
+}
+
+static PyObject *
+testext_reset(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    pylog_reset();
+    Py_RETURN_NONE;
+}
+
+/* stats() -> (emitted, dropped, errors) */
+static PyObject *
+testext_stats(PyObject *module, PyObject *unused)
+{
+    pylog_stats stats;
+
+    (void)module;
+    (void)unused;
+    pylog_get_stats(&stats);
+    return Py_BuildValue("(KKK)", (unsigned long long)stats.emitted,
+                         (unsigned long long)stats.dropped,
+                         (unsigned long long)stats.errors);
+}
+
+static PyMethodDef testext_methods[] = {
+    {"install", testext_install, METH_VARARGS, NULL},
+    {"try_init", testext_try_init, METH_NOARGS, NULL},
+    {"init", testext_init, METH_NOARGS, NULL},
+    {"log", testext_log, METH_VARARGS, NULL},
+    {"log_other", testext_log_other, METH_VARARGS, NULL},
+    {"enabled", testext_enabled, METH_VARARGS, NULL},
+    {"reset", testext_reset, METH_NOARGS, NULL},
+    {"stats", testext_stats, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef testext_module = {
+    PyModuleDef_HEAD_INIT, TESTEXT_NAME_STRING(TESTEXT_NAME), NULL, -1,
+    testext_methods, NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC
+TESTEXT_INIT(TESTEXT_NAME)(void)
+{
+    return PyModule_Create(&testext_module);
+}

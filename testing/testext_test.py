@@ -1,0 +1,103 @@
+"""pylog through the testext extension: init/try_init/install from Python,
+bad configs raising, filters, caching modes and reset."""
+import logging
+import unittest
+
+import testext_a as ext
+
+TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, OFF = 5, 10, 20, 30, 40, 50, 100
+NOTHING, LOGGERS, LOGGERS_AND_LEVELS = 0, 1, 2
+ALREADY_INSTALLED = -2
+
+
+class Capture(logging.Handler):
+    def __init__(self):
+        super().__init__(0)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+class TestextTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # Bad configs first: each must raise and leave pylog uninstalled.
+        with_bad = [
+            ((-1, [], LOGGERS_AND_LEVELS, None, None), ValueError),
+            ((DEBUG, [], 9, None, None), ValueError),
+            ((DEBUG, [("", INFO)], LOGGERS_AND_LEVELS, None, None),
+             ValueError),
+            ((DEBUG, [("x", 1000)], LOGGERS_AND_LEVELS, None, None),
+             ValueError),
+        ]
+        cls.rejected = []
+        for args, error in with_bad:
+            try:
+                ext.install(*args)
+            except error as e:
+                cls.rejected.append(str(e))
+        cls.status = ext.install(TRACE, [("testext.other", ERROR)],
+                                 LOGGERS, "pfx.", None)
+
+    def setUp(self):
+        self.capture = Capture()
+        logging.root.addHandler(self.capture)
+        logging.root.setLevel(1)
+        ext.reset()
+
+    def tearDown(self):
+        logging.root.removeHandler(self.capture)
+        logging.root.setLevel(logging.WARNING)
+        logging.getLogger("pfx.testext").setLevel(logging.NOTSET)
+
+    def names(self):
+        return [(r.name, r.levelname, r.getMessage())
+                for r in self.capture.records]
+
+    def test_bad_configs_raise_with_a_reason(self):
+        self.assertEqual(len(self.rejected), 4)
+        self.assertIn("filter level -1", self.rejected[0])
+        self.assertIn("caching mode 9", self.rejected[1])
+        self.assertIn("empty", self.rejected[2])
+        self.assertIn("1000", self.rejected[3])
+
+    def test_install_succeeded_after_rejections(self):
+        self.assertEqual(self.status, 0)
+
+    def test_second_install_is_refused(self):
+        self.assertEqual(ext.try_init(), ALREADY_INSTALLED)
+        with self.assertRaisesRegex(RuntimeError, "already installed"):
+            ext.init()
+
+    def test_prefix_and_trace(self):
+        ext.log(TRACE, "t")
+        self.assertEqual(self.names(), [("pfx.testext", "TRACE", "t")])
+
+    def test_target_rule(self):
+        ext.log_other(WARN, "dropped")
+        ext.log_other(ERROR, "kept")
+        self.assertEqual(self.names(), [("pfx.testext.other", "ERROR", "kept")])
+
+    def test_loggers_mode_sees_set_level_without_reset(self):
+        ext.log(INFO, "one")
+        logging.getLogger("pfx.testext").setLevel(logging.ERROR)
+        ext.log(INFO, "two")
+        ext.log(ERROR, "three")
+        self.assertEqual([m for _, _, m in self.names()], ["one", "three"])
+
+    def test_enabled(self):
+        self.assertTrue(ext.enabled(INFO))
+        logging.getLogger("pfx.testext").setLevel(logging.ERROR)
+        self.assertFalse(ext.enabled(INFO))
+        self.assertTrue(ext.enabled(CRITICAL))
+
+    def test_stats_count_emitted(self):
+        before = ext.stats()
+        ext.log(INFO, "counted")
+        after = ext.stats()
+        self.assertEqual(after[0], before[0] + 1)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,87 @@
+"""Two extensions that both embed pylog, loaded with RTLD_GLOBAL into one
+interpreter: separate configuration, caches, resets and stats."""
+import logging
+import os
+import sys
+import threading
+import unittest
+
+sys.setdlopenflags(os.RTLD_GLOBAL | os.RTLD_NOW)
+import testext_a  # noqa: E402
+import testext_b  # noqa: E402
+
+DEBUG, INFO, WARN, ERROR = 10, 20, 30, 40
+LOGGERS_AND_LEVELS = 2
+
+
+class Capture(logging.Handler):
+    def __init__(self):
+        super().__init__(0)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+class TwoExtensionsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        assert testext_a.install(ERROR, [], LOGGERS_AND_LEVELS, "a.", None) == 0
+        assert testext_b.install(DEBUG, [], LOGGERS_AND_LEVELS, "b.", None) == 0
+
+    def setUp(self):
+        self.capture = Capture()
+        logging.root.addHandler(self.capture)
+        logging.root.setLevel(1)
+        testext_a.reset()
+        testext_b.reset()
+
+    def tearDown(self):
+        logging.root.removeHandler(self.capture)
+
+    def test_each_has_its_own_filter_and_prefix(self):
+        testext_a.log(INFO, "a info")
+        testext_a.log(ERROR, "a error")
+        testext_b.log(INFO, "b info")
+        self.assertEqual([(r.name, r.getMessage()) for r in self.capture.records],
+                         [("a.testext", "a error"), ("b.testext", "b info")])
+
+    def test_each_refuses_only_its_own_second_install(self):
+        self.assertEqual(testext_a.try_init(), -2)
+        self.assertEqual(testext_b.try_init(), -2)
+
+    def test_reset_of_one_leaves_the_other_cached(self):
+        testext_a.log(ERROR, "warm a")
+        testext_b.log(DEBUG, "warm b")
+        logging.root.setLevel(logging.CRITICAL)
+        testext_a.reset()  # only a forgets its cached levels
+        self.capture.records.clear()
+        testext_a.log(ERROR, "a now filtered by CRITICAL")
+        testext_b.log(DEBUG, "b still cached at level 1")
+        self.assertEqual([r.getMessage() for r in self.capture.records],
+                         ["b still cached at level 1"])
+
+    def test_stats_are_separate(self):
+        a0, b0 = testext_a.stats(), testext_b.stats()
+        testext_a.log(ERROR, "x")
+        testext_a.log(ERROR, "y")
+        self.assertEqual(testext_a.stats()[0], a0[0] + 2)
+        self.assertEqual(testext_b.stats()[0], b0[0])
+
+    def test_both_from_threads_at_once(self):
+        def spam(ext, n):
+            for i in range(n):
+                ext.log(ERROR, str(i))
+        threads = [threading.Thread(target=spam, args=(ext, 200))
+                   for ext in (testext_a, testext_b, testext_a, testext_b)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        names = [r.name for r in self.capture.records]
+        self.assertEqual(names.count("a.testext"), 400)
+        self.assertEqual(names.count("b.testext"), 400)
+
+
+if __name__ == "__main__":
+    unittest.main()
