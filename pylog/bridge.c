@@ -15,15 +15,16 @@
  * GIL: every static function expects it held; the two entry points take it
  * with PyGILState_Ensure (any thread) and restore the caller's exception.
  */
-#include <assert.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
+/* Python.h (through pylog.h) must come before any system header. */
 #include "internal/bridge.h"
 #include "internal/compat.h"
 #include "internal/config.h"
 #include "internal/stats.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define BRIDGE_THRESHOLD_NONE 255
 

@@ -2,6 +2,7 @@
  * compat.c: every CPython-version branch of pylog. Each branch names the
  * version after which it can be deleted. No globals, no locks.
  */
+/* Python.h (through pylog.h) must come before any system header. */
 #include "internal/compat.h"
 
 void

@@ -10,15 +10,16 @@
  * Lock: config_lock is held for one lookup or one swap of config_state and
  * nothing else; no thread waits for the GIL while holding it.
  */
-#include <pthread.h>
-#include <stdlib.h>
-#include <string.h>
-
+/* Python.h (through pylog.h) must come before any system header. */
 #include "internal/bridge.h"
 #include "internal/config.h"
 #include "internal/filter.h"
 #include "internal/name.h"
 #include "internal/slot.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
 
 typedef struct config_data {
     char *prefix;         /* owned; NULL: none */

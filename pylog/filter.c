@@ -3,11 +3,12 @@
  * filter_rules table; the caller owns the table and its locking (config.c).
  * Never calls Python.
  */
-#include <stdlib.h>
-#include <string.h>
-
+/* Python.h (through pylog.h) must come before any system header. */
 #include "internal/filter.h"
 #include "internal/name.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 /* Nonzero when `rule` is `target` or a dotted prefix of it: "xy" covers
  * "xy" and "xy.aa", not "xyz". */

@@ -3,10 +3,11 @@
  * caller's stack buffer, or one exact-size heap block for long messages.
  * No globals, no locks, no Python.
  */
+/* Python.h (through pylog.h) must come before any system header. */
+#include "internal/message.h"
+
 #include <stdio.h>
 #include <stdlib.h>
-
-#include "internal/message.h"
 
 int
 pylog_internal_message_format(message *msg, const char *fmt, va_list args)

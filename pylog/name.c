@@ -2,10 +2,11 @@
  * name.c: target and logger names: the default target (the stem of the
  * source file's name), `::` -> `.`, the configured prefix. Pure functions.
  */
+/* Python.h (through pylog.h) must come before any system header. */
+#include "internal/name.h"
+
 #include <stdlib.h>
 #include <string.h>
-
-#include "internal/name.h"
 
 /* Copy `length` bytes of `source` to `out` with every "::" made "."; returns
  * the number of bytes written (never more than `length`). */

@@ -12,13 +12,14 @@
  * thread waits for the GIL while holding it.
  * GIL: not required anywhere in this file; bridge.c takes it to emit.
  */
-#include <pthread.h>
-
+/* Python.h (through pylog.h) must come before any system header. */
 #include "internal/bridge.h"
 #include "internal/config.h"
 #include "internal/message.h"
 #include "internal/slot.h"
 #include "internal/stats.h"
+
+#include <pthread.h>
 
 #define SITE_THRESHOLD_MAX PYLOG_INTERNAL_THRESHOLD_MASK
 

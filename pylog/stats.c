@@ -3,6 +3,7 @@
  * with relaxed atomic adds (they order nothing; readers want totals only).
  * No lock, no GIL.
  */
+/* Python.h (through pylog.h) must come before any system header. */
 #include "internal/stats.h"
 
 static uint64_t stats_counters[STATS_N_COUNTERS];

@@ -1,0 +1,64 @@
+"""The interpreter's life around pylog, each case in a fresh interpreter:
+statements during exit (atexit handlers that run after pylog's own hook,
+__del__ at shutdown, a C thread still logging) are silent no-ops."""
+import os
+import subprocess
+import sys
+import unittest
+
+HELLO_DIR = os.environ["PYLOG_HELLO_DIR"]
+
+
+def run(script):
+    env = dict(os.environ, PYTHONPATH=HELLO_DIR)
+    return subprocess.run([sys.executable, "-c", script], env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+PRELUDE = """
+import atexit, logging, sys
+logging.basicConfig(level=1, stream=sys.stdout, format='%(message)s')
+"""
+
+
+class LifecycleTest(unittest.TestCase):
+    def test_atexit_handler_after_pylog_shutdown_is_a_no_op(self):
+        done = run(PRELUDE + """
+def late():  # registered before pylog's hook, so it runs after it
+    print('late start', flush=True)
+    hello.greet('late')
+    print('late end', flush=True)
+atexit.register(late)
+import hello
+hello.greet('early')
+""")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        lines = done.stdout.splitlines()
+        self.assertIn("hello, early!", lines)
+        self.assertEqual(lines[-2:], ["late start", "late end"])
+        self.assertEqual(done.stderr, "")
+
+    def test_del_at_shutdown_is_harmless(self):
+        done = run(PRELUDE + """
+import hello
+class Holder:
+    def __del__(self):
+        hello.greet('from __del__')
+keep = Holder()
+hello.greet('alive')
+""")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("hello, alive!", done.stdout)
+        self.assertNotIn("Traceback", done.stderr)
+
+    def test_exit_while_a_c_thread_logs(self):
+        done = run(PRELUDE + """
+import threading, hello
+threading.Thread(target=hello.from_thread, args=(20000,), daemon=True).start()
+""")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertNotIn("Traceback", done.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
