@@ -6,14 +6,7 @@ import unittest
 
 import hello
 
-
-class Capture(logging.Handler):
-    def __init__(self):
-        super().__init__(0)
-        self.records = []
-
-    def emit(self, record):
-        self.records.append(record)
+from capture import Capture
 
 
 class HelloTest(unittest.TestCase):

@@ -5,18 +5,11 @@ import unittest
 
 import testext_a as ext
 
+from capture import Capture
+
 TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, OFF = 5, 10, 20, 30, 40, 50, 100
 NOTHING, LOGGERS, LOGGERS_AND_LEVELS = 0, 1, 2
 ALREADY_INSTALLED = -2
-
-
-class Capture(logging.Handler):
-    def __init__(self):
-        super().__init__(0)
-        self.records = []
-
-    def emit(self, record):
-        self.records.append(record)
 
 
 class TestextTest(unittest.TestCase):

@@ -10,17 +10,10 @@ sys.setdlopenflags(os.RTLD_GLOBAL | os.RTLD_NOW)
 import testext_a  # noqa: E402
 import testext_b  # noqa: E402
 
+from capture import Capture
+
 DEBUG, INFO, WARN, ERROR = 10, 20, 30, 40
 LOGGERS_AND_LEVELS = 2
-
-
-class Capture(logging.Handler):
-    def __init__(self):
-        super().__init__(0)
-        self.records = []
-
-    def emit(self, record):
-        self.records.append(record)
 
 
 class TwoExtensionsTest(unittest.TestCase):

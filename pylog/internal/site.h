@@ -10,8 +10,9 @@
  *
  *  - Contents: `state` packs, in one 64-bit word, the generation the slot was
  *    filled in (bits 9..63), a RESOLVED bit (bit 8: the threshold includes
- *    Python's levels, or the caching mode does not cache them) and the
- *    threshold (bits 0..7: the lowest level that can pass here, 255 = none).
+ *    Python's levels; only in PYLOG_CACHE_LOGGERS_AND_LEVELS, where a
+ *    resolved slot decides without the GIL) and the threshold (bits 0..7:
+ *    the lowest level that can pass here, 255 = none).
  *    `logger` is the resolved Python logger, a *borrowed* pointer owned by the
  *    logger registry in bridge.c and valid only while `logger_generation` is
  *    the current generation; nothing else may trust it.
