@@ -32,6 +32,7 @@ static PyObject *bridge_logging;
 static PyObject *bridge_registry;
 static uint64_t bridge_registry_generation;
 static int bridge_exit_registered;
+static PyObject *bridge_invalidate_hook; /* owned; in logging's hook list */
 
 /* atexit callback: shut pylog down while the interpreter is still whole, so
  * statements from here on (daemon threads, __del__, later atexit callbacks)
@@ -43,6 +44,7 @@ bridge_exit(PyObject *module, PyObject *unused)
     (void)unused;
     bridge_exit_registered = 0;
     pylog_internal_config_uninstall();
+    Py_CLEAR(bridge_invalidate_hook); /* logging's list keeps it alive */
     Py_RETURN_NONE;
 }
 
@@ -111,6 +113,102 @@ bridge_name_trace(PyObject *logging)
     return 0;
 }
 
+/* Python's logging tells pylog about every reconfiguration: once per
+ * process, the first pylog to install wraps the functions every change goes
+ * through (Manager._clear_cache, run by setLevel and disable; _fixupChildren,
+ * run when a new logger replaces a placeholder, which now also clears the
+ * isEnabledFor caches that Python itself would leave stale; logging.config's
+ * _handle_existing_loggers, dictConfig and fileConfig, which set
+ * `disabled`) so that they call each hook in logging._pylog_hooks
+ * afterwards. Every extension embedding pylog adds its own hook, which
+ * starts a new generation there. Direct assignments (`logger.level = 10`,
+ * `logger.disabled = True`) bypass all of this: pylog_reset() covers them. */
+static const char bridge_hooks_source[] =
+    "def install(logging, hook):\n"
+    "    import functools\n"
+    "    import logging.config as config\n"
+    "    hooks = getattr(logging, '_pylog_hooks', None)\n"
+    "    if hooks is None:\n"
+    "        hooks = []\n"
+    "        def after(function):\n"
+    "            @functools.wraps(function)\n"
+    "            def notifying(*args, **kwargs):\n"
+    "                try:\n"
+    "                    return function(*args, **kwargs)\n"
+    "                finally:\n"
+    "                    for each in tuple(hooks):\n"
+    "                        each()\n"
+    "            return notifying\n"
+    "        manager = logging.Manager\n"
+    "        manager._clear_cache = after(manager._clear_cache)\n"
+    "        fixup = manager._fixupChildren\n"
+    "        @functools.wraps(fixup)\n"
+    "        def _fixupChildren(self, placeholder, alogger):\n"
+    "            fixup(self, placeholder, alogger)\n"
+    "            self._clear_cache()\n"
+    "        manager._fixupChildren = _fixupChildren\n"
+    "        for name in ('_handle_existing_loggers', 'dictConfig',\n"
+    "                     'fileConfig'):\n"
+    "            setattr(config, name, after(getattr(config, name)))\n"
+    "        logging._pylog_hooks = hooks\n"
+    "    if hook not in hooks:\n"
+    "        hooks.append(hook)\n";
+
+/* The hook: a new generation, so every site asks Python again. */
+static PyObject *
+bridge_invalidate(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    pylog_reset();
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef bridge_invalidate_def = {
+    "pylog_invalidate", bridge_invalidate, METH_NOARGS,
+    "Forget pylog's cached loggers and levels (logging was reconfigured)."};
+
+/* Run bridge_hooks_source's install(logging, hook). 0 or -1. */
+static int
+bridge_hook_logging(PyObject *logging)
+{
+    PyObject *globals = NULL, *code = NULL, *install, *result = NULL;
+    int status = -1;
+
+    if (bridge_invalidate_hook == NULL) {
+        bridge_invalidate_hook = PyCFunction_New(&bridge_invalidate_def, NULL);
+        if (bridge_invalidate_hook == NULL) {
+            return -1;
+        }
+    }
+    globals = PyDict_New();
+    if (globals == NULL ||
+        PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins()) <
+            0) {
+        goto done;
+    }
+    code = PyRun_String(bridge_hooks_source, Py_file_input, globals, globals);
+    if (code == NULL) {
+        goto done;
+    }
+    install = PyDict_GetItemString(globals, "install"); /* borrowed */
+    if (install == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "pylog: hook installer missing");
+        goto done;
+    }
+    result = PyObject_CallFunctionObjArgs(install, logging,
+                                          bridge_invalidate_hook, NULL);
+    if (result != NULL) {
+        status = 0;
+    }
+
+done:
+    Py_XDECREF(result);
+    Py_XDECREF(code);
+    Py_XDECREF(globals);
+    return status;
+}
+
 int
 pylog_internal_bridge_install(void)
 {
@@ -118,7 +216,8 @@ pylog_internal_bridge_install(void)
 
     assert(PyGILState_Check());
     logging = PyImport_ImportModule("logging");
-    if (logging == NULL || bridge_name_trace(logging) < 0) {
+    if (logging == NULL || bridge_name_trace(logging) < 0 ||
+        bridge_hook_logging(logging) < 0) {
         goto error;
     }
     registry = PyDict_New();
@@ -301,13 +400,120 @@ bridge_decide(const site_call *call, PyObject *logger, uint64_t generation,
     return enabled;
 }
 
-/* record = logger.makeRecord(logger.name, level, pathname, lineno, msg, (),
- * None, funcName); logger.handle(record). 0 or -1 with an exception set. */
-static int
-bridge_handle(const site_call *call, PyObject *logger, const message *msg)
+/* A Python value for one structured field: a new reference, or NULL with
+ * an exception set. */
+static PyObject *
+bridge_kv_value(const pylog_kv *kv)
 {
+    switch (kv->type) {
+    case PYLOG_KV_TYPE_STR:
+        if (kv->value.str == NULL) {
+            Py_RETURN_NONE;
+        }
+        return PyUnicode_DecodeUTF8(kv->value.str,
+                                    (Py_ssize_t)strlen(kv->value.str),
+                                    "replace");
+    case PYLOG_KV_TYPE_INT:
+        return PyLong_FromLongLong(kv->value.integer);
+    case PYLOG_KV_TYPE_FLOAT:
+        return PyFloat_FromDouble(kv->value.real);
+    case PYLOG_KV_TYPE_OBJ:
+        if (kv->value.obj == NULL) {
+            Py_RETURN_NONE;
+        }
+        Py_INCREF(kv->value.obj);
+        return kv->value.obj;
+    }
+    PyErr_Format(PyExc_ValueError, "pylog: field '%s' has unknown type %d",
+                 kv->key, kv->type);
+    return NULL;
+}
+
+/* Set the statement's structured fields on `record`, as `extra=` does, but
+ * never over an existing attribute (or "message"/"asctime"): such a field
+ * is left out and counted as an error. 0 or -1 with an exception set. */
+static int
+bridge_set_fields(PyObject *record, const pylog_internal_extra *extra)
+{
+    PyObject *attributes = PyObject_GetAttrString(record, "__dict__");
+    int status = -1;
+
+    if (attributes == NULL) {
+        return -1;
+    }
+    for (size_t i = 0; i < extra->n_kvs; i++) {
+        const pylog_kv *kv = &extra->kvs[i];
+        PyObject *key, *value;
+        int taken;
+
+        if (kv->key == NULL) {
+            pylog_internal_stats_count(STATS_ERRORS);
+            continue;
+        }
+        key = PyUnicode_DecodeUTF8(kv->key, (Py_ssize_t)strlen(kv->key),
+                                   "replace");
+        if (key == NULL) {
+            goto done;
+        }
+        taken = PyDict_Contains(attributes, key);
+        if (taken == 0) {
+            taken = strcmp(kv->key, "message") == 0 ||
+                    strcmp(kv->key, "asctime") == 0;
+        }
+        if (taken != 0) {
+            Py_DECREF(key);
+            if (taken < 0) {
+                goto done;
+            }
+            pylog_internal_stats_count(STATS_ERRORS);
+            continue;
+        }
+        value = bridge_kv_value(kv);
+        if (value == NULL || PyDict_SetItem(attributes, key, value) < 0) {
+            Py_XDECREF(value);
+            Py_DECREF(key);
+            goto done;
+        }
+        Py_DECREF(value);
+        Py_DECREF(key);
+    }
+    status = 0;
+
+done:
+    Py_DECREF(attributes);
+    return status;
+}
+
+/* Name a record made for a thread Python does not know (see
+ * pylog_internal_compat_thread_name). 0 or -1 with an exception set. */
+static int
+bridge_name_thread(PyObject *record)
+{
+    char name[64];
+    PyObject *value;
+    int status;
+
+    pylog_internal_compat_thread_name(name, sizeof name);
+    value = PyUnicode_DecodeUTF8(name, (Py_ssize_t)strlen(name), "replace");
+    if (value == NULL) {
+        return -1;
+    }
+    status = PyObject_SetAttrString(record, "threadName", value);
+    Py_DECREF(value);
+    return status;
+}
+
+/* record = logger.makeRecord(logger.name, level, pathname, lineno, msg, (),
+ * exc_info, funcName); extras and thread name set on it; then
+ * logger.handle(record). `saved` is the caller's pending exception, for
+ * PYLOG_EXCEPTION. 0 or -1 with an exception set. */
+static int
+bridge_handle(const site_call *call, PyObject *logger, const message *msg,
+              compat_exception *saved, int foreign_thread)
+{
+    const pylog_internal_extra *extra = call->extra;
     PyObject *name = NULL, *text = NULL, *pathname = NULL, *func = NULL;
-    PyObject *record = NULL, *result = NULL;
+    PyObject *exc_info = NULL, *record = NULL, *result = NULL;
     int status = -1;
 
     name = PyObject_GetAttrString(logger, "name");
@@ -328,10 +534,27 @@ bridge_handle(const site_call *call, PyObject *logger, const message *msg)
     if (func == NULL) {
         goto done;
     }
+    if (extra != NULL && extra->exc_info) {
+        exc_info = pylog_internal_compat_exception_info(saved);
+    }
+    else {
+        Py_INCREF(Py_None);
+        exc_info = Py_None;
+    }
+    if (exc_info == NULL) {
+        goto done;
+    }
     record = PyObject_CallMethod(logger, "makeRecord", "OiOiO()OO", name,
                                  call->level, pathname, call->line, text,
-                                 Py_None, func);
+                                 exc_info, func);
     if (record == NULL) {
+        goto done;
+    }
+    if (extra != NULL && extra->n_kvs > 0 &&
+        bridge_set_fields(record, extra) < 0) {
+        goto done;
+    }
+    if (foreign_thread && bridge_name_thread(record) < 0) {
         goto done;
     }
     result = PyObject_CallMethod(logger, "handle", "(O)", record);
@@ -343,6 +566,7 @@ bridge_handle(const site_call *call, PyObject *logger, const message *msg)
 done:
     Py_XDECREF(result);
     Py_XDECREF(record);
+    Py_XDECREF(exc_info);
     Py_XDECREF(func);
     Py_XDECREF(pathname);
     Py_XDECREF(text);
@@ -376,12 +600,15 @@ pylog_internal_bridge_emit(const site_call *call, const message *msg)
     compat_exception saved;
     PyObject *logger = NULL;
     uint64_t generation;
-    int caching, enabled;
+    int caching, enabled, foreign_thread;
 
     if (bridge_closed()) {
         pylog_internal_stats_count(STATS_DROPPED);
         return;
     }
+    /* No thread state yet: a thread Python has never seen (GIL not needed
+       to ask). PyGILState_Ensure would name it "Dummy-N". */
+    foreign_thread = PyGILState_GetThisThreadState() == NULL;
     gil = PyGILState_Ensure();
     pylog_internal_compat_exception_save(&saved);
     /* Re-check under the GIL: the registry drops references only under it. */
@@ -402,7 +629,7 @@ pylog_internal_bridge_emit(const site_call *call, const message *msg)
     if (enabled == 0) {
         goto done;
     }
-    if (bridge_handle(call, logger, msg) < 0) {
+    if (bridge_handle(call, logger, msg, &saved, foreign_thread) < 0) {
         goto error;
     }
     pylog_internal_stats_count(STATS_EMITTED);

@@ -5,6 +5,15 @@
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/compat.h"
 
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#ifdef __linux__
+#include <errno.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 void
 pylog_internal_compat_exception_save(compat_exception *saved)
 {
@@ -28,6 +37,54 @@ pylog_internal_compat_exception_restore(compat_exception *saved)
 #else
     PyErr_Restore(saved->type, saved->value, saved->traceback); /* steals */
     saved->type = saved->value = saved->traceback = NULL;
+#endif
+}
+
+PyObject *
+pylog_internal_compat_exception_info(compat_exception *saved)
+{
+    /* GIL: held */
+#if PY_VERSION_HEX >= 0x030C0000
+    if (saved->exc == NULL) {
+        Py_RETURN_NONE;
+    }
+    PyObject *traceback = PyException_GetTraceback(saved->exc); /* new */
+    PyObject *info = Py_BuildValue("(OOO)", (PyObject *)Py_TYPE(saved->exc),
+                                   saved->exc,
+                                   traceback != NULL ? traceback : Py_None);
+    Py_XDECREF(traceback);
+    return info;
+#else
+    /* Delete when 3.11 is no longer supported. */
+    if (saved->type == NULL) {
+        Py_RETURN_NONE;
+    }
+    PyErr_NormalizeException(&saved->type, &saved->value, &saved->traceback);
+    if (saved->traceback != NULL) {
+        PyException_SetTraceback(saved->value, saved->traceback);
+    }
+    return Py_BuildValue("(OOO)", saved->type, saved->value,
+                         saved->traceback != NULL ? saved->traceback
+                                                  : Py_None);
+#endif
+}
+
+void
+pylog_internal_compat_thread_name(char *name, size_t size)
+{
+#ifdef __linux__
+    /* Threads inherit the process's name unless the application renamed
+       them; only a name of their own says anything. */
+    char own[16];
+    if (pthread_getname_np(pthread_self(), own, sizeof own) == 0 &&
+        own[0] != '\0' &&
+        strncmp(own, program_invocation_short_name, sizeof own - 1) != 0) {
+        snprintf(name, size, "%s", own);
+        return;
+    }
+    snprintf(name, size, "pylog-%ld", (long)syscall(SYS_gettid));
+#else
+    snprintf(name, size, "pylog-%lu", (unsigned long)pthread_self());
 #endif
 }
 

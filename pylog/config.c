@@ -1,19 +1,20 @@
 /*
- * config.c: pylog_config_init, pylog_install, pylog_try_init, pylog_init and
- * the installed configuration that every thread reads.
+ * config.c: pylog_config_init, pylog_install, pylog_try_init, pylog_init, the
+ * run-time filter setters, and the installed configuration every thread
+ * reads.
  *
  * Globals:
- *   config_installed  guarded by the GIL (install and uninstall hold it).
- *   config_caching    atomic; stored before the generation that publishes it.
- *   config_state      prefix, default target and filter rules; guarded by
- *                     config_lock.
- * Lock: config_lock is held for one lookup or one swap of config_state and
- * nothing else; no thread waits for the GIL while holding it.
+ *   config_state    installed flag, prefix, default target and filter rules;
+ *                   guarded by config_lock.
+ *   config_caching  atomic; stored before the generation that publishes it.
+ * Lock: config_lock is held for one lookup, one copy or one change of
+ * config_state and nothing else; no thread waits for the GIL while holding
+ * it. Install and uninstall also hold the GIL (they raise and call bridge.c).
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/bridge.h"
 #include "internal/config.h"
-#include "internal/filter.h"
+#include "internal/filter_spec.h"
 #include "internal/name.h"
 #include "internal/slot.h"
 
@@ -22,15 +23,17 @@
 #include <string.h>
 
 typedef struct config_data {
+    int installed;
     char *prefix;         /* owned; NULL: none */
     char *default_target; /* owned; NULL: the file's stem */
     filter_rules filters;
 } config_data;
 
+#define CONFIG_DATA_EMPTY {0, NULL, NULL, {PYLOG_LEVEL_OFF, NULL, 0, 0}}
+
 static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
-static config_data config_state = {NULL, NULL, {PYLOG_LEVEL_OFF, NULL, 0}};
+static config_data config_state = CONFIG_DATA_EMPTY;
 static int config_caching = PYLOG_CACHE_LOGGERS_AND_LEVELS;
-static int config_installed;
 
 void
 pylog_config_init(pylog_config *config)
@@ -44,6 +47,14 @@ pylog_config_init(pylog_config *config)
     config->caching = PYLOG_CACHE_LOGGERS_AND_LEVELS;
     config->prefix = NULL;
     config->default_target = NULL;
+    config->filter_spec = NULL;
+    config->env_var = "PYLOG_FILTER";
+}
+
+static int
+config_level_ok(int level)
+{
+    return level >= 0 && level <= PYLOG_LEVEL_OFF;
 }
 
 /* GIL: held. 0, or -1 with TypeError/ValueError naming the bad field. */
@@ -54,7 +65,7 @@ config_check(const pylog_config *config)
         PyErr_SetString(PyExc_TypeError, "pylog_install: config is NULL");
         return -1;
     }
-    if (config->filter < 0 || config->filter > PYLOG_LEVEL_OFF) {
+    if (!config_level_ok(config->filter)) {
         PyErr_Format(PyExc_ValueError,
                      "pylog_install: filter level %d is outside 0..%d",
                      config->filter, PYLOG_LEVEL_OFF);
@@ -88,7 +99,7 @@ config_check(const pylog_config *config)
                          i);
             return -1;
         }
-        if (rule->level < 0 || rule->level > PYLOG_LEVEL_OFF) {
+        if (!config_level_ok(rule->level)) {
             PyErr_Format(PyExc_ValueError,
                          "pylog_install: target_filters[%zu] (\"%s\") level "
                          "%d is outside 0..%d",
@@ -99,7 +110,53 @@ config_check(const pylog_config *config)
     return 0;
 }
 
-/* A heap copy of `text`, or NULL for NULL. Sets MemoryError on failure. */
+/* Apply a filter spec to *table. A bad directive raises ValueError when
+ * `strict`, else warns (RuntimeWarning) and is skipped. GIL: held. 0, or -1
+ * with an exception set. `origin` names the spec in messages. */
+static int
+config_apply_spec(filter_rules *table, const char *spec, int strict,
+                  const char *origin)
+{
+    spec_cursor cursor;
+    spec_directive directive;
+    spec_error error;
+    int status;
+
+    pylog_internal_spec_start(&cursor, spec);
+    while ((status = pylog_internal_spec_next(&cursor, &directive, &error))) {
+        if (status < 0) {
+            if (strict) {
+                PyErr_Format(PyExc_ValueError,
+                             "pylog_install: %s: bad directive '%.*s' "
+                             "(directive %zu, at offset %zu): %s",
+                             origin, (int)error.length, spec + error.offset,
+                             error.index + 1, error.offset, error.reason);
+                return -1;
+            }
+            if (PyErr_WarnFormat(PyExc_RuntimeWarning, 1,
+                                 "pylog: %s: skipping bad directive '%.*s' "
+                                 "(directive %zu, at offset %zu): %s",
+                                 origin, (int)error.length,
+                                 spec + error.offset, error.index + 1,
+                                 error.offset, error.reason) < 0) {
+                return -1;
+            }
+            continue;
+        }
+        if (directive.target == NULL) {
+            table->level = directive.level;
+        }
+        else if (pylog_internal_filter_rules_set(
+                     table, directive.target, directive.target_length,
+                     directive.level) < 0) {
+            PyErr_NoMemory();
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* A heap copy of `text` (NULL stays NULL). 0, or -1 with MemoryError. */
 static int
 config_copy_string(const char *text, char **copy)
 {
@@ -122,55 +179,92 @@ config_data_clear(config_data *data)
     free(data->prefix);
     free(data->default_target);
     pylog_internal_filter_rules_clear(&data->filters);
+    data->installed = 0;
     data->prefix = NULL;
     data->default_target = NULL;
     data->filters.level = PYLOG_LEVEL_OFF;
 }
 
+/* Swap *data with config_state under config_lock. */
+static void
+config_swap(config_data *data)
+{
+    config_data old;
+
+    /* config_lock: one swap; released right below. */
+    pthread_mutex_lock(&config_lock);
+    old = config_state;
+    config_state = *data;
+    pthread_mutex_unlock(&config_lock);
+    *data = old;
+}
+
+static int
+config_is_installed(void)
+{
+    int installed;
+
+    /* config_lock: one read; released right below. */
+    pthread_mutex_lock(&config_lock);
+    installed = config_state.installed;
+    pthread_mutex_unlock(&config_lock);
+    return installed;
+}
+
+/* Build the data pylog_install() will publish. GIL: held. 0 or -1. */
+static int
+config_build(const pylog_config *config, config_data *fresh)
+{
+    const char *env;
+
+    if (config_copy_string(config->prefix, &fresh->prefix) < 0 ||
+        config_copy_string(config->default_target, &fresh->default_target) <
+            0) {
+        return -1;
+    }
+    if (pylog_internal_filter_rules_init(&fresh->filters, config->filter,
+                                         config->target_filters,
+                                         config->n_target_filters) < 0) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (config->filter_spec != NULL &&
+        config_apply_spec(&fresh->filters, config->filter_spec, 1,
+                          "filter_spec") < 0) {
+        return -1;
+    }
+    env = config->env_var != NULL ? getenv(config->env_var) : NULL;
+    if (env != NULL &&
+        config_apply_spec(&fresh->filters, env, 0, config->env_var) < 0) {
+        return -1;
+    }
+    fresh->installed = 1;
+    return 0;
+}
+
 int
 pylog_install(const pylog_config *config)
 {
-    config_data fresh = {NULL, NULL, {PYLOG_LEVEL_OFF, NULL, 0}};
-    config_data old;
+    config_data fresh = CONFIG_DATA_EMPTY;
 
     /* Without an interpreter, or without the GIL, no exception can be set. */
     if (!Py_IsInitialized() || !PyGILState_Check()) {
         return PYLOG_ERR_INVALID_ARGUMENT;
     }
-    if (config_installed) {
+    if (config_is_installed()) {
         return PYLOG_ERR_ALREADY_INSTALLED;
     }
-    if (config_check(config) < 0) {
+    if (config_check(config) < 0 || config_build(config, &fresh) < 0 ||
+        pylog_internal_bridge_install() < 0) {
+        config_data_clear(&fresh);
         return PYLOG_ERR_PYTHON;
     }
-    if (config_copy_string(config->prefix, &fresh.prefix) < 0 ||
-        config_copy_string(config->default_target, &fresh.default_target) < 0) {
-        goto error;
-    }
-    if (pylog_internal_filter_rules_init(&fresh.filters, config->filter,
-                                         config->target_filters,
-                                         config->n_target_filters) < 0) {
-        PyErr_NoMemory();
-        goto error;
-    }
-    if (pylog_internal_bridge_install() < 0) {
-        goto error;
-    }
-    /* config_lock: swap in the new data; released right below. */
-    pthread_mutex_lock(&config_lock);
-    old = config_state;
-    config_state = fresh;
-    pthread_mutex_unlock(&config_lock);
-    config_data_clear(&old);
+    config_swap(&fresh);
+    config_data_clear(&fresh); /* the previous, uninstalled data */
     /* relaxed: the release store of the new generation publishes it */
     __atomic_store_n(&config_caching, config->caching, __ATOMIC_RELAXED);
-    config_installed = 1;
     pylog_internal_slot_start();
     return PYLOG_OK;
-
-error:
-    config_data_clear(&fresh);
-    return PYLOG_ERR_PYTHON;
 }
 
 int
@@ -199,25 +293,63 @@ pylog_init(void)
 void
 pylog_internal_config_uninstall(void)
 {
-    config_data old;
+    config_data empty = CONFIG_DATA_EMPTY;
 
     /* GIL: held */
-    if (!config_installed) {
+    if (!config_is_installed()) {
         return;
     }
     pylog_internal_slot_stop();
     pylog_internal_bridge_uninstall();
-    /* config_lock: swap out the data; freed after the release below. */
+    config_swap(&empty);
+    config_data_clear(&empty); /* what was installed */
+}
+
+int
+pylog_set_filter(int level)
+{
+    int status = PYLOG_OK;
+
+    if (!config_level_ok(level)) {
+        return PYLOG_ERR_INVALID_ARGUMENT;
+    }
+    /* config_lock: one change; released right below. */
     pthread_mutex_lock(&config_lock);
-    old = config_state;
-    config_state.prefix = NULL;
-    config_state.default_target = NULL;
-    config_state.filters.rules = NULL;
-    config_state.filters.n_rules = 0;
-    config_state.filters.level = PYLOG_LEVEL_OFF;
+    if (config_state.installed) {
+        config_state.filters.level = level;
+    }
+    else {
+        status = PYLOG_ERR_NOT_INSTALLED;
+    }
     pthread_mutex_unlock(&config_lock);
-    config_data_clear(&old);
-    config_installed = 0;
+    if (status == PYLOG_OK) {
+        pylog_reset(); /* a new generation: every slot re-reads its filter */
+    }
+    return status;
+}
+
+int
+pylog_set_target_filter(const char *target, int level)
+{
+    int status = PYLOG_OK;
+
+    if (target == NULL || target[0] == '\0' || !config_level_ok(level)) {
+        return PYLOG_ERR_INVALID_ARGUMENT;
+    }
+    /* config_lock: one change; released right below. */
+    pthread_mutex_lock(&config_lock);
+    if (!config_state.installed) {
+        status = PYLOG_ERR_NOT_INSTALLED;
+    }
+    else if (pylog_internal_filter_rules_set(&config_state.filters, target,
+                                             strlen(target), level) < 0) {
+        status = PYLOG_ERR_INVALID_ARGUMENT; /* out of memory */
+    }
+    pthread_mutex_unlock(&config_lock);
+    if (status == PYLOG_OK) {
+        pylog_reset();
+    }
+    return status;
 }
 
 int
@@ -257,3 +389,30 @@ pylog_internal_config_logger_name(const char *target, const char *file)
     pthread_mutex_unlock(&config_lock);
     return name;
 }
+
+int
+pylog_internal_config_filters(filter_rules *copy)
+{
+    int status = 0;
+
+    copy->rules = NULL;
+    copy->n_rules = copy->capacity = 0;
+    /* config_lock: held for the copy; released before returning. */
+    pthread_mutex_lock(&config_lock);
+    copy->level = config_state.filters.level;
+    if (!config_state.installed) {
+        status = PYLOG_ERR_NOT_INSTALLED;
+    }
+    for (size_t i = 0; status == 0 && i < config_state.filters.n_rules; i++) {
+        const pylog_target_filter *rule = &config_state.filters.rules[i];
+        status = pylog_internal_filter_rules_set(
+            copy, rule->target, strlen(rule->target), rule->level);
+    }
+    pthread_mutex_unlock(&config_lock);
+    if (status != 0) {
+        pylog_internal_filter_rules_clear(copy);
+    }
+    return status;
+}
+
+#undef CONFIG_DATA_EMPTY

@@ -39,47 +39,67 @@ pylog_internal_filter_threshold(const filter_rules *table, const char *target)
 }
 
 int
+pylog_internal_filter_rules_set(filter_rules *table, const char *target,
+                                size_t length, int level)
+{
+    char *dotted = pylog_internal_name_dotted_n(target, length);
+    size_t i;
+
+    if (dotted == NULL) {
+        return -1;
+    }
+    for (i = 0; i < table->n_rules; i++) {
+        if (strcmp(table->rules[i].target, dotted) == 0) {
+            break;
+        }
+    }
+    if (i < table->n_rules) {
+        free(dotted); /* the table keeps its own copy of the same text */
+        if (level == PYLOG_LEVEL_NOTSET) {
+            free((char *)table->rules[i].target);
+            table->rules[i] = table->rules[--table->n_rules];
+            return 0;
+        }
+        table->rules[i].level = level;
+        return 0;
+    }
+    if (level == PYLOG_LEVEL_NOTSET) {
+        free(dotted);
+        return 0;
+    }
+    if (table->n_rules == table->capacity) {
+        size_t capacity = table->capacity == 0 ? 8 : 2 * table->capacity;
+        pylog_target_filter *grown = (pylog_target_filter *)realloc(
+            table->rules, capacity * sizeof(pylog_target_filter));
+        if (grown == NULL) {
+            free(dotted);
+            return -1;
+        }
+        table->rules = grown;
+        table->capacity = capacity;
+    }
+    table->rules[table->n_rules].target = dotted; /* owned by the table */
+    table->rules[table->n_rules].level = level;
+    table->n_rules++;
+    return 0;
+}
+
+int
 pylog_internal_filter_rules_init(filter_rules *table, int level,
                                  const pylog_target_filter *rules,
                                  size_t n_rules)
 {
     table->level = level;
-    table->n_rules = 0;
     table->rules = NULL;
-    if (n_rules == 0) {
-        return 0;
-    }
-    table->rules =
-        (pylog_target_filter *)calloc(n_rules, sizeof(pylog_target_filter));
-    if (table->rules == NULL) {
-        return -1;
-    }
+    table->n_rules = 0;
+    table->capacity = 0;
     for (size_t i = 0; i < n_rules; i++) {
-        char *dotted;
-        size_t j;
-
-        if (rules[i].level == PYLOG_LEVEL_NOTSET) {
-            continue;
-        }
-        dotted = pylog_internal_name_dotted(rules[i].target);
-        if (dotted == NULL) {
+        if (pylog_internal_filter_rules_set(table, rules[i].target,
+                                            strlen(rules[i].target),
+                                            rules[i].level) < 0) {
             pylog_internal_filter_rules_clear(table);
             return -1;
         }
-        for (j = 0; j < table->n_rules; j++) {
-            if (strcmp(table->rules[j].target, dotted) == 0) {
-                break;
-            }
-        }
-        if (j < table->n_rules) {
-            /* A later rule for the same target replaces the earlier one. */
-            free(dotted);
-            table->rules[j].level = rules[i].level;
-            continue;
-        }
-        table->rules[table->n_rules].target = dotted; /* owned by the table */
-        table->rules[table->n_rules].level = rules[i].level;
-        table->n_rules++;
     }
     return 0;
 }
@@ -93,4 +113,5 @@ pylog_internal_filter_rules_clear(filter_rules *table)
     free(table->rules);
     table->rules = NULL;
     table->n_rules = 0;
+    table->capacity = 0;
 }

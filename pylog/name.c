@@ -27,10 +27,30 @@ name_copy_dotted(char *out, const char *source, size_t length)
     return written;
 }
 
-char *
-pylog_internal_name_dotted(const char *target)
+/* A new heap string: `prefix` then the dotted `base_length` bytes at
+ * `base`. */
+static char *
+name_join(const char *prefix, const char *base, size_t base_length)
 {
-    return pylog_internal_name_build(NULL, target, NULL, "");
+    size_t prefix_length = prefix != NULL ? strlen(prefix) : 0;
+    char *name = (char *)malloc(prefix_length + base_length + 1);
+    size_t written;
+
+    if (name == NULL) {
+        return NULL;
+    }
+    if (prefix_length > 0) {
+        memcpy(name, prefix, prefix_length);
+    }
+    written = name_copy_dotted(name + prefix_length, base, base_length);
+    name[prefix_length + written] = '\0';
+    return name;
+}
+
+char *
+pylog_internal_name_dotted_n(const char *target, size_t length)
+{
+    return name_join(NULL, target, length);
 }
 
 char *
@@ -39,9 +59,6 @@ pylog_internal_name_build(const char *prefix, const char *target,
 {
     const char *base = target != NULL ? target : default_target;
     size_t base_length;
-    size_t prefix_length = prefix != NULL ? strlen(prefix) : 0;
-    char *name;
-    size_t written;
 
     if (base != NULL) {
         base_length = strlen(base);
@@ -55,14 +72,5 @@ pylog_internal_name_build(const char *prefix, const char *target,
         dot = strrchr(base, '.');
         base_length = dot != NULL ? (size_t)(dot - base) : strlen(base);
     }
-    name = (char *)malloc(prefix_length + base_length + 1);
-    if (name == NULL) {
-        return NULL;
-    }
-    if (prefix_length > 0) {
-        memcpy(name, prefix, prefix_length);
-    }
-    written = name_copy_dotted(name + prefix_length, base, base_length);
-    name[prefix_length + written] = '\0';
-    return name;
+    return name_join(prefix, base, base_length);
 }

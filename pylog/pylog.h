@@ -114,6 +114,77 @@ extern "C" {
 #define PYLOG_INTERNAL_TARGET ((const char *)0)
 #endif
 
+/* ------------------------------------------------------------------------
+ * Structured fields for PYLOG_LOG_KV: each becomes an attribute of the
+ * record, as `extra=` does in Python. Build them with PYLOG_KV_* below.
+ */
+#define PYLOG_KV_TYPE_STR 0   /* UTF-8 text, copied; invalid bytes replaced */
+#define PYLOG_KV_TYPE_INT 1   /* long long */
+#define PYLOG_KV_TYPE_FLOAT 2 /* double */
+#define PYLOG_KV_TYPE_OBJ 3   /* a PyObject *, borrowed; needs the GIL */
+
+typedef struct pylog_kv {
+    const char *key;
+    int type; /* PYLOG_KV_TYPE_* */
+    union {
+        const char *str;
+        long long integer;
+        double real;
+        PyObject *obj;
+    } value;
+} pylog_kv;
+
+static inline pylog_kv
+pylog_kv_make(const char *key, int type)
+{
+    pylog_kv kv;
+    kv.key = key;
+    kv.type = type;
+    kv.value.obj = NULL;
+    return kv;
+}
+
+static inline pylog_kv
+pylog_kv_str(const char *key, const char *value)
+{
+    pylog_kv kv = pylog_kv_make(key, PYLOG_KV_TYPE_STR);
+    kv.value.str = value;
+    return kv;
+}
+
+static inline pylog_kv
+pylog_kv_int(const char *key, long long value)
+{
+    pylog_kv kv = pylog_kv_make(key, PYLOG_KV_TYPE_INT);
+    kv.value.integer = value;
+    return kv;
+}
+
+static inline pylog_kv
+pylog_kv_float(const char *key, double value)
+{
+    pylog_kv kv = pylog_kv_make(key, PYLOG_KV_TYPE_FLOAT);
+    kv.value.real = value;
+    return kv;
+}
+
+static inline pylog_kv
+pylog_kv_obj(const char *key, PyObject *value)
+{
+    pylog_kv kv = pylog_kv_make(key, PYLOG_KV_TYPE_OBJ);
+    kv.value.obj = value;
+    return kv;
+}
+
+/* PYLOG_KV_STR(key, value) .. PYLOG_KV_OBJ(key, value): one field.
+ *     pylog_kv kvs[] = {PYLOG_KV_STR("user", name), PYLOG_KV_INT("n", n)};
+ * `key` must be a valid Python identifier to be useful in a Formatter;
+ * PYLOG_KV_OBJ borrows its object (the statement must hold the GIL). */
+#define PYLOG_KV_STR(KEY, VALUE) pylog_kv_str((KEY), (VALUE))
+#define PYLOG_KV_INT(KEY, VALUE) pylog_kv_int((KEY), (VALUE))
+#define PYLOG_KV_FLOAT(KEY, VALUE) pylog_kv_float((KEY), (VALUE))
+#define PYLOG_KV_OBJ(KEY, VALUE) pylog_kv_obj((KEY), (VALUE))
+
 #include "internal/site.h" /* the per-site slot the macros below expand to */
 
 /* ------------------------------------------------------------------------
@@ -188,6 +259,30 @@ extern "C" {
 #define PYLOG_LOG_TARGET(TARGET, LEVEL, ...) \
     PYLOG_INTERNAL_LOG_IF_KEPT(TARGET, LEVEL, __VA_ARGS__)
 
+/* PYLOG_EXCEPTION(fmt, ...): an ERROR statement whose record carries the
+ * pending Python exception as `exc_info` (its traceback shows in formatted
+ * output). The exception stays pending, for the caller to propagate or
+ * clear. With no exception pending, it logs without exc_info.
+ *     if (!PyArg_ParseTuple(args, "i", &n)) { PYLOG_EXCEPTION("bad args"); ...
+ * Removed like PYLOG_ERROR. */
+#if PYLOG_LEVEL_ERROR >= PYLOG_INTERNAL_MAX_LEVEL
+#define PYLOG_EXCEPTION(...)                                           \
+    PYLOG_INTERNAL_LOG_EXTRA(PYLOG_INTERNAL_TARGET, PYLOG_LEVEL_ERROR, \
+                             1, NULL, 0, __VA_ARGS__)
+#else
+#define PYLOG_EXCEPTION(...) PYLOG_INTERNAL_STRIPPED(__VA_ARGS__)
+#endif
+
+/* PYLOG_LOG_KV(level, kvs, n, fmt, ...): PYLOG_LOG with `n` structured
+ * fields from the array `kvs`, set on the record like `extra=`.
+ *     PYLOG_LOG_KV(PYLOG_LEVEL_INFO, kvs, 2, "login");
+ * A key that is already a record attribute (msg, name, ...) or is
+ * "message"/"asctime" never overwrites it: that field is left out and
+ * counted in pylog_stats.errors. `kvs` is evaluated only when enabled. */
+#define PYLOG_LOG_KV(LEVEL, KVS, N, ...)                                  \
+    PYLOG_INTERNAL_LOG_EXTRA_IF_KEPT(PYLOG_INTERNAL_TARGET, LEVEL, 0, KVS, \
+                                     N, __VA_ARGS__)
+
 /* PYLOG_ENABLED(level): nonzero when a statement at `level` in this
  * translation unit's target would be logged; guards costly preparation.
  *     if (PYLOG_ENABLED(PYLOG_LEVEL_DEBUG)) PYLOG_DEBUG("%s", dump(obj));
@@ -205,6 +300,7 @@ extern "C" {
 #define PYLOG_ERR_PYTHON (-1)
 #define PYLOG_ERR_ALREADY_INSTALLED (-2)
 #define PYLOG_ERR_INVALID_ARGUMENT (-3)
+#define PYLOG_ERR_NOT_INSTALLED (-4)
 
 /* Caching modes (pylog_config.caching), with pyo3-log's meaning. */
 #define PYLOG_CACHE_NOTHING 0 /* ask Python for logger and level per call */
@@ -228,6 +324,17 @@ typedef struct pylog_config {
     int caching;                /* default PYLOG_CACHE_LOGGERS_AND_LEVELS */
     const char *prefix;         /* prepended to logger names; default NULL */
     const char *default_target; /* see PYLOG_TARGET; default NULL */
+    /* A filter spec applied after `filter` and `target_filters`, e.g.
+     * "warn,mypkg=debug,mypkg::io=trace": comma-separated LEVEL or
+     * TARGET=LEVEL, levels by name in any case (trace debug info warn warning
+     * error critical off notset) or number 0..100; NOTSET removes a target's
+     * rule. A bad directive fails pylog_install() with ValueError naming it
+     * and its position. Default NULL. */
+    const char *filter_spec;
+    /* The environment variable read at install, after filter_spec, with the
+     * same syntax; a bad directive there is skipped with a RuntimeWarning
+     * naming it and the rest applies. NULL: none. Default "PYLOG_FILTER". */
+    const char *env_var;
 } pylog_config;
 
 /* Fill *config with the defaults. Never fails; GIL not required. */
@@ -239,8 +346,11 @@ PYLOG_API void pylog_config_init(pylog_config *config);
  * already installed pylog; -1 with an exception set on any other failure,
  * and then nothing is installed: TypeError for a NULL config or a NULL
  * target in target_filters, ValueError for a level out of range (filters
- * take 0..PYLOG_LEVEL_OFF, target rules also PYLOG_LEVEL_NOTSET = ignore) or
- * an unknown caching mode, or whatever importing `logging` raised. */
+ * take 0..PYLOG_LEVEL_OFF, target rules also PYLOG_LEVEL_NOTSET = ignore),
+ * an empty target, an unknown caching mode or a bad filter_spec directive,
+ * RuntimeWarning turned into an error for a bad environment directive, or
+ * whatever importing `logging` raised. Without an interpreter or without
+ * the GIL: PYLOG_ERR_INVALID_ARGUMENT, no exception set. */
 PYLOG_API int pylog_install(const pylog_config *config);
 
 /* pylog_install() with the defaults of pylog_config_init(). */
@@ -251,11 +361,35 @@ PYLOG_API int pylog_try_init(void);
  * GIL: must be held. */
 PYLOG_API int pylog_init(void);
 
+/* Set the global filter at run time (0..PYLOG_LEVEL_OFF); every site sees
+ * it at its next statement. Any thread; GIL not required.
+ * 0, PYLOG_ERR_INVALID_ARGUMENT (level out of range; nothing changes) or
+ * PYLOG_ERR_NOT_INSTALLED. Never sets a Python exception. */
+PYLOG_API int pylog_set_filter(int level);
+
+/* Add or replace the rule for `target` (`::` or `.` separated) at run time;
+ * PYLOG_LEVEL_NOTSET removes it. Any thread; GIL not required. 0,
+ * PYLOG_ERR_INVALID_ARGUMENT (NULL or empty target, level out of range, or
+ * out of memory; nothing changes) or PYLOG_ERR_NOT_INSTALLED. */
+PYLOG_API int pylog_set_target_filter(const char *target, int level);
+
 /* The reset handle: forget every cached logger and level, so the next
  * statement at each site asks Python again. Needed only after changes pylog
  * cannot see, e.g. a Python logger's level changed while pylog caches levels.
  * Any thread; GIL not required; never blocks on the GIL. */
 PYLOG_API void pylog_reset(void);
+
+/* Deliver every record queued before the call. Statements are delivered
+ * synchronously today, so nothing is ever queued and this returns 0 at
+ * once. Any thread. 0 or a negative PYLOG_ERR_*. */
+PYLOG_API int pylog_flush(void);
+
+/* Add `module.pylog`, a control object with reset(), set_filter(level),
+ * set_target_filter(target, level), filters(), stats() and flush(); levels
+ * are ints or names. Call it from PyInit_* after creating the module.
+ * GIL: must be held. `module` is borrowed. 0, or -1 with an exception set
+ * (TypeError when `module` is not a module). */
+PYLOG_API int pylog_add_control(PyObject *module);
 
 /* Counters since the process started; 64-bit, read without the GIL. */
 typedef struct pylog_stats {

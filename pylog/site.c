@@ -66,6 +66,14 @@ pylog_reset(void)
     pthread_mutex_unlock(&site_lock);
 }
 
+int
+pylog_flush(void)
+{
+    /* Delivery is synchronous: by the time a statement returns, its record
+       has been handed to Python. There is never a queue to drain. */
+    return PYLOG_OK;
+}
+
 uint64_t
 pylog_internal_slot_generation(void)
 {
@@ -147,11 +155,12 @@ site_decide(const site_call *call)
 }
 
 void
-pylog_internal_log(pylog_internal_site *site, int level, const char *target,
+pylog_internal_log(pylog_internal_site *site, int level,
+                   const pylog_internal_extra *extra, const char *target,
                    const char *file, int line, const char *func,
                    const char *fmt, ...)
 {
-    site_call call = {site, level, target, file, func, line};
+    site_call call = {site, level, target, file, func, line, extra};
     message msg;
     va_list args;
     int status;
@@ -175,7 +184,7 @@ int
 pylog_internal_enabled(pylog_internal_site *site, int level,
                        const char *target, const char *file)
 {
-    site_call call = {site, level, target, file, NULL, 0};
+    site_call call = {site, level, target, file, NULL, 0, NULL};
 
     switch (site_decide(&call)) {
     case SLOT_OFF:

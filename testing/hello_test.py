@@ -1,6 +1,7 @@
 """Drives the hello example extension from Python: levels, assertLogs,
 setLevel + reset, threads. Run by `bazel test //testing:hello_py_test`."""
 import logging
+import pydoc
 import threading
 import unittest
 
@@ -17,12 +18,12 @@ class HelloTest(unittest.TestCase):
         self.root.setLevel(logging.DEBUG)
         for name in ("hello", "hello.greeter", "hello.worker"):
             logging.getLogger(name).setLevel(logging.NOTSET)
-        hello.reset()
+        hello.pylog.reset()
 
     def tearDown(self):
         self.root.removeHandler(self.capture)
         self.root.setLevel(logging.WARNING)
-        hello.reset()
+        hello.pylog.reset()
 
     def levels(self):
         return [r.levelname for r in self.capture.records]
@@ -44,13 +45,69 @@ class HelloTest(unittest.TestCase):
             "ERROR:hello.greeter:out of cake for bob",
             "CRITICAL:hello.greeter:bob saw the kitchen"])
 
-    def test_set_level_is_seen_after_reset(self):
+    def test_set_level_is_seen_without_reset(self):
         hello.greet("x")
         logging.getLogger("hello").setLevel(logging.ERROR)
-        hello.reset()
         self.capture.records.clear()
         hello.greet("y")
         self.assertEqual(self.levels(), ["ERROR", "CRITICAL"])
+
+    def test_direct_level_assignment_needs_reset(self):
+        hello.greet("x")
+        logging.getLogger("hello").level = logging.ERROR
+        self.capture.records.clear()
+        hello.greet("y")
+        self.assertEqual(len(self.capture.records), 6)
+        hello.pylog.reset()
+        self.capture.records.clear()
+        hello.greet("z")
+        self.assertEqual(self.levels(), ["ERROR", "CRITICAL"])
+
+    def test_exception_is_logged_and_still_raised(self):
+        with self.assertRaises(ValueError):
+            hello.parse("twelve")
+        record = self.capture.records[-1]
+        self.assertEqual(record.levelname, "ERROR")
+        self.assertIs(record.exc_info[0], ValueError)
+        self.assertIn("ValueError: invalid literal",
+                      logging.Formatter().format(record))
+        self.assertEqual(hello.parse("12"), 12)
+
+    def test_structured_fields(self):
+        hello.login("ann", 3)
+        record = self.capture.records[-1]
+        self.assertEqual((record.user, record.attempts), ("ann", 3))
+        formatter = logging.Formatter("%(user)s/%(attempts)d %(message)s")
+        self.assertEqual(formatter.format(record), "ann/3 ann logged in")
+
+    def test_control_object(self):
+        control = hello.pylog
+        self.assertEqual(control.filters(), {"level": 10, "targets": {}})
+        control.set_target_filter("hello::greeter", "error")
+        hello.greet("f")
+        self.assertEqual(self.levels(), ["ERROR", "CRITICAL"])
+        control.set_target_filter("hello.greeter", 0)
+        self.assertEqual(control.filters()["targets"], {})
+        control.set_filter("TRACE")
+        self.root.setLevel(1)
+        self.capture.records.clear()
+        hello.greet("g")
+        self.assertEqual(self.levels()[0], "TRACE")
+        control.set_filter(logging.DEBUG)
+        self.assertGreater(control.stats()["emitted"], 0)
+        self.assertIsNone(control.flush())
+        with self.assertRaises(TypeError):
+            control.set_filter(1.5)
+        with self.assertRaises(ValueError):
+            control.set_filter("loud")
+        with self.assertRaises(ValueError):
+            control.set_filter(-1)
+        with self.assertRaises(ValueError):
+            control.set_target_filter("", 10)
+        self.assertIn("cached", control.reset.__doc__)
+        page = pydoc.render_doc(control, renderer=pydoc.plaintext)
+        self.assertIn("set_target_filter(self, target, level, /)", page)
+        self.assertIn("control object", page)
 
     def test_custom_level_and_percent(self):
         logging.addLevelName(25, "NOTICE")

@@ -46,7 +46,7 @@ class TwoExtensionsTest(unittest.TestCase):
     def test_reset_of_one_leaves_the_other_cached(self):
         testext_a.log(ERROR, "warm a")
         testext_b.log(DEBUG, "warm b")
-        logging.root.setLevel(logging.CRITICAL)
+        logging.root.level = logging.CRITICAL  # unannounced: needs a reset
         testext_a.reset()  # only a forgets its cached levels
         self.capture.records.clear()
         testext_a.log(ERROR, "a now filtered by CRITICAL")

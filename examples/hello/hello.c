@@ -4,8 +4,8 @@
  *
  * It shows: pylog_init() in PyInit_*, a statement at every level, a second
  * target spelled with `::`, logging from a C thread that does not hold the
- * GIL, PYLOG_ENABLED guarding costly work, and pylog_reset() for changes
- * pylog cannot see by itself.
+ * GIL, PYLOG_ENABLED guarding costly work, PYLOG_EXCEPTION, structured
+ * fields, and the control object `hello.pylog`.
  */
 #define PYLOG_TARGET "hello::greeter" /* logger "hello.greeter" */
 #include "pylog/pylog.h"
@@ -87,13 +87,34 @@ hello_from_thread(PyObject *module, PyObject *args)
     Py_RETURN_NONE;
 }
 
-/* reset(): forget cached loggers and levels (pylog_reset). */
+/* parse(text): int(text), logging the failure with its traceback. */
 static PyObject *
-hello_reset(PyObject *module, PyObject *unused)
+hello_parse(PyObject *module, PyObject *text)
 {
+    PyObject *number = PyNumber_Long(text);
+
     (void)module;
-    (void)unused;
-    pylog_reset();
+    if (number == NULL) {
+        PYLOG_EXCEPTION("cannot parse a %s as an integer",
+                        Py_TYPE(text)->tp_name);
+    }
+    return number; /* NULL: the exception is still pending, for Python */
+}
+
+/* login(user, attempts): a record with structured fields. */
+static PyObject *
+hello_login(PyObject *module, PyObject *args)
+{
+    const char *user;
+    int attempts;
+
+    (void)module;
+    if (!PyArg_ParseTuple(args, "si", &user, &attempts)) {
+        return NULL;
+    }
+    pylog_kv fields[] = {PYLOG_KV_STR("user", user),
+                         PYLOG_KV_INT("attempts", attempts)};
+    PYLOG_LOG_KV(PYLOG_LEVEL_INFO, fields, 2, "%s logged in", user);
     Py_RETURN_NONE;
 }
 
@@ -102,7 +123,8 @@ static PyMethodDef hello_methods[] = {
     {"log", hello_log, METH_VARARGS, "log(level, message) at any level."},
     {"from_thread", hello_from_thread, METH_VARARGS,
      "Log count messages from a C thread without the GIL."},
-    {"reset", hello_reset, METH_NOARGS, "Forget cached loggers and levels."},
+    {"parse", hello_parse, METH_O, "int(text), logging failures."},
+    {"login", hello_login, METH_VARARGS, "Log a login with fields."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef hello_module = {
@@ -112,9 +134,16 @@ static struct PyModuleDef hello_module = {
 PyMODINIT_FUNC
 PyInit_hello(void)
 {
+    PyObject *module;
+
     /* Fails the import (RuntimeError) if pylog is somehow installed twice. */
     if (pylog_init() < 0) {
         return NULL;
     }
-    return PyModule_Create(&hello_module);
+    module = PyModule_Create(&hello_module);
+    /* hello.pylog: reset(), set_filter(), filters(), stats(), ... */
+    if (module != NULL && pylog_add_control(module) < 0) {
+        Py_CLEAR(module);
+    }
+    return module;
 }

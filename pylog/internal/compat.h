@@ -31,6 +31,17 @@ PYLOG_API void pylog_internal_compat_exception_save(compat_exception *saved);
  * exactly as it was (steals its references). */
 PYLOG_API void pylog_internal_compat_exception_restore(compat_exception *saved);
 
+/* GIL: held. A new (type, value, traceback) tuple for the saved exception,
+ * or a new reference to None when none was pending; NULL with an exception
+ * set on failure. The saved exception stays saved (normalised). */
+PYLOG_API PyObject *
+pylog_internal_compat_exception_info(compat_exception *saved);
+
+/* A name for the calling thread when Python does not know it: the name the
+ * application gave it (pthread_setname_np), else "pylog-<tid>". Writes at
+ * most `size` bytes, NUL included. GIL not required. */
+PYLOG_API void pylog_internal_compat_thread_name(char *name, size_t size);
+
 /* Nonzero once the interpreter has started finalizing. GIL not required. */
 PYLOG_API int pylog_internal_compat_is_finalizing(void);
 

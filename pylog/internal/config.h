@@ -7,6 +7,7 @@
 #define PYLOG_INTERNAL_CONFIG_H_
 
 #include "../pylog.h"
+#include "filter.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -25,6 +26,11 @@ PYLOG_API int pylog_internal_config_threshold(const char *target,
  * string, or NULL when out of memory. Any thread; takes config_lock. */
 PYLOG_API char *pylog_internal_config_logger_name(const char *target,
                                                   const char *file);
+
+/* A copy of the current filters into *copy (free it with
+ * pylog_internal_filter_rules_clear). 0, -1 when out of memory, or
+ * PYLOG_ERR_NOT_INSTALLED. Any thread; takes config_lock. */
+PYLOG_API int pylog_internal_config_filters(filter_rules *copy);
 
 /* Undo pylog_install(): statements become no-ops, cached loggers are
  * released and the configuration freed; a later pylog_install() succeeds.

@@ -19,9 +19,10 @@ extern "C" {
 PYLOG_API char *pylog_internal_name_build(const char *prefix, const char *target,
                            const char *default_target, const char *file);
 
-/* A new heap copy of `target` with every `::` replaced by `.`; NULL when
- * out of memory. */
-PYLOG_API char *pylog_internal_name_dotted(const char *target);
+/* A new heap copy of the `length` bytes at `target` with every `::`
+ * replaced by `.`; NULL when out of memory. */
+PYLOG_API char *pylog_internal_name_dotted_n(const char *target,
+                                             size_t length);
 
 #ifdef __cplusplus
 } /* extern "C" */

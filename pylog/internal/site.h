@@ -53,13 +53,23 @@ typedef struct pylog_internal_site {
  * only, under its lock, with release. */
 PYLOG_API extern uint64_t pylog_internal_generation;
 
+/* What PYLOG_EXCEPTION and PYLOG_LOG_KV add to a statement. */
+typedef struct pylog_internal_extra {
+    int exc_info; /* attach the pending exception */
+    const pylog_kv *kvs;
+    size_t n_kvs;
+} pylog_internal_extra;
+
 /* The slow path of a statement whose fast path did not skip it: refreshes
  * the slot if stale, applies the filters and caching mode, formats and
- * emits. Any thread; GIL not required (taken only to emit). Never raises. */
+ * emits. `extra` is NULL for a plain statement. Any thread; GIL not
+ * required (taken only to emit). Never raises. The one entry point of
+ * every statement: break here to see them all. */
 PYLOG_API void pylog_internal_log(pylog_internal_site *site, int level,
+                                  const pylog_internal_extra *extra,
                                   const char *target, const char *file,
                                   int line, const char *func, const char *fmt,
-                                  ...) PYLOG_PRINTF_LIKE(7, 8);
+                                  ...) PYLOG_PRINTF_LIKE(8, 9);
 
 /* The slow path of PYLOG_ENABLED: the same decision without a message.
  * Any thread; GIL not required (taken only when Python must be asked). */
@@ -93,6 +103,18 @@ pylog_internal_format_check(const char *fmt, ...)
     return 0;
 }
 
+/* Fill *extra; NULL when there is nothing extra, so a plain statement's
+ * call passes NULL and the optimiser drops the stores. */
+static inline const pylog_internal_extra *
+pylog_internal_extra_fill(pylog_internal_extra *extra, int exc_info,
+                          const pylog_kv *kvs, size_t n_kvs)
+{
+    extra->exc_info = exc_info;
+    extra->kvs = kvs;
+    extra->n_kvs = n_kvs;
+    return exc_info || n_kvs > 0 ? extra : NULL;
+}
+
 /* The slot of PYLOG_ENABLED: one per translation unit, created only in units
  * that use it. Its target is PYLOG_TARGET or the stem of the unit's main
  * file (__BASE_FILE__), fixed where this header is included. */
@@ -108,8 +130,12 @@ pylog_internal_unit_enabled(int level)
 }
 
 /* A statement that survives PYLOG_MAX_LEVEL: one static slot, the level
- * evaluated once, the inline test, and the out-of-line call when not skipped. */
-#define PYLOG_INTERNAL_LOG(TARGET, LEVEL, ...)                                \
+ * evaluated once, the inline test, and the out-of-line call when not
+ * skipped (with the extras, built on the stack, only then). */
+#define PYLOG_INTERNAL_LOG(TARGET, LEVEL, ...) \
+    PYLOG_INTERNAL_LOG_EXTRA(TARGET, LEVEL, 0, NULL, 0, __VA_ARGS__)
+
+#define PYLOG_INTERNAL_LOG_EXTRA(TARGET, LEVEL, EXC, KVS, N, ...)             \
     do {                                                                      \
         static pylog_internal_site pylog_internal_site_ =                     \
             PYLOG_INTERNAL_SITE_INIT;                                         \
@@ -117,7 +143,11 @@ pylog_internal_unit_enabled(int level)
         if (__builtin_expect(!pylog_internal_site_skips(                      \
                                  &pylog_internal_site_, pylog_internal_level_), \
                              0)) {                                            \
+            pylog_internal_extra pylog_internal_extra_;                       \
             pylog_internal_log(&pylog_internal_site_, pylog_internal_level_,  \
+                               pylog_internal_extra_fill(                     \
+                                   &pylog_internal_extra_, (EXC), (KVS),      \
+                                   (size_t)(N)),                              \
                                (TARGET), __FILE__, __LINE__, __func__,        \
                                __VA_ARGS__);                                  \
         }                                                                     \
@@ -137,12 +167,16 @@ pylog_internal_unit_enabled(int level)
 #define PYLOG_INTERNAL_KEPT(LEVEL) \
     (!__builtin_constant_p(LEVEL) || (LEVEL) >= PYLOG_INTERNAL_MAX_LEVEL)
 
-#define PYLOG_INTERNAL_LOG_IF_KEPT(TARGET, LEVEL, ...)      \
-    do {                                                    \
-        if (PYLOG_INTERNAL_KEPT(LEVEL))                     \
-            PYLOG_INTERNAL_LOG(TARGET, LEVEL, __VA_ARGS__); \
-        else                                                \
-            PYLOG_INTERNAL_STRIPPED(__VA_ARGS__);           \
+#define PYLOG_INTERNAL_LOG_IF_KEPT(TARGET, LEVEL, ...) \
+    PYLOG_INTERNAL_LOG_EXTRA_IF_KEPT(TARGET, LEVEL, 0, NULL, 0, __VA_ARGS__)
+
+#define PYLOG_INTERNAL_LOG_EXTRA_IF_KEPT(TARGET, LEVEL, EXC, KVS, N, ...) \
+    do {                                                                   \
+        if (PYLOG_INTERNAL_KEPT(LEVEL))                                    \
+            PYLOG_INTERNAL_LOG_EXTRA(TARGET, LEVEL, EXC, KVS, N,           \
+                                     __VA_ARGS__);                         \
+        else                                                               \
+            PYLOG_INTERNAL_STRIPPED(__VA_ARGS__);                          \
     } while (0)
 
 #define PYLOG_INTERNAL_ENABLED(LEVEL) \

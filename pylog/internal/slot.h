@@ -20,6 +20,7 @@ typedef struct site_call {
     const char *file;
     const char *func; /* NULL for PYLOG_ENABLED */
     int line;
+    const pylog_internal_extra *extra; /* NULL: none */
 } site_call;
 
 /* What a slot's state says about a level. */

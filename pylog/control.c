@@ -1,0 +1,247 @@
+/*
+ * control.c: pylog_add_control(), the Python-side control object
+ * `module.pylog` of an extension embedding pylog: reset, filters, stats and
+ * flush from Python. Every method runs with the GIL held (it is Python
+ * code); the C functions it calls need none of it. No globals.
+ */
+/* Python.h (through pylog.h) must come before any system header. */
+#include "internal/config.h"
+#include "internal/filter_spec.h"
+
+#include <string.h>
+
+/* A level from Python: an int in 0..PYLOG_LEVEL_OFF, pylog's own names in
+ * any case (trace .. off, warn) or a name registered with Python's logging
+ * (logging.addLevelName). 0, or -1 with TypeError/ValueError. */
+static int
+control_level(PyObject *value, int *level)
+{
+    if (PyLong_Check(value) && !PyBool_Check(value)) {
+        long number = PyLong_AsLong(value);
+        if (number == -1 && PyErr_Occurred()) {
+            return -1;
+        }
+        if (number < 0 || number > PYLOG_LEVEL_OFF) {
+            PyErr_Format(PyExc_ValueError, "level %ld is outside 0..%d",
+                         number, PYLOG_LEVEL_OFF);
+            return -1;
+        }
+        *level = (int)number;
+        return 0;
+    }
+    if (PyUnicode_Check(value)) {
+        Py_ssize_t length;
+        const char *name = PyUnicode_AsUTF8AndSize(value, &length);
+        PyObject *logging, *known;
+        if (name == NULL) {
+            return -1;
+        }
+        if (pylog_internal_spec_level(name, (size_t)length, level) == 0) {
+            return 0;
+        }
+        logging = PyImport_ImportModule("logging");
+        if (logging == NULL) {
+            return -1;
+        }
+        known = PyObject_CallMethod(logging, "getLevelName", "(O)", value);
+        Py_DECREF(logging);
+        if (known == NULL) {
+            return -1;
+        }
+        if (PyLong_Check(known)) {
+            int status = control_level(known, level);
+            Py_DECREF(known);
+            return status;
+        }
+        Py_DECREF(known);
+        PyErr_Format(PyExc_ValueError, "unknown level name %R", value);
+        return -1;
+    }
+    PyErr_Format(PyExc_TypeError, "a level must be an int or a str, not %s",
+                 Py_TYPE(value)->tp_name);
+    return -1;
+}
+
+/* None for 0; RuntimeError for "not installed"; ValueError otherwise. */
+static PyObject *
+control_status(int status)
+{
+    if (status == PYLOG_OK) {
+        Py_RETURN_NONE;
+    }
+    if (status == PYLOG_ERR_NOT_INSTALLED) {
+        PyErr_SetString(PyExc_RuntimeError, "pylog is not installed");
+    }
+    else {
+        PyErr_Format(PyExc_ValueError, "pylog refused the change (%d)",
+                     status);
+    }
+    return NULL;
+}
+
+static PyObject *
+control_reset(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    pylog_reset();
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+control_set_filter(PyObject *self, PyObject *value)
+{
+    int level;
+
+    (void)self;
+    if (control_level(value, &level) < 0) {
+        return NULL;
+    }
+    return control_status(pylog_set_filter(level));
+}
+
+static PyObject *
+control_set_target_filter(PyObject *self, PyObject *args)
+{
+    PyObject *target, *value;
+    const char *text;
+    int level;
+
+    (void)self;
+    if (!PyArg_ParseTuple(args, "UO:set_target_filter", &target, &value)) {
+        return NULL;
+    }
+    text = PyUnicode_AsUTF8(target);
+    if (text == NULL || control_level(value, &level) < 0) {
+        return NULL;
+    }
+    if (text[0] == '\0') {
+        PyErr_SetString(PyExc_ValueError, "the target is empty");
+        return NULL;
+    }
+    return control_status(pylog_set_target_filter(text, level));
+}
+
+static PyObject *
+control_filters(PyObject *self, PyObject *unused)
+{
+    filter_rules rules;
+    PyObject *targets = NULL, *result = NULL;
+    int status;
+
+    (void)self;
+    (void)unused;
+    status = pylog_internal_config_filters(&rules);
+    if (status != 0) {
+        return status == PYLOG_ERR_NOT_INSTALLED ? control_status(status)
+                                                 : PyErr_NoMemory();
+    }
+    targets = PyDict_New();
+    for (size_t i = 0; targets != NULL && i < rules.n_rules; i++) {
+        PyObject *level = PyLong_FromLong(rules.rules[i].level);
+        if (level == NULL ||
+            PyDict_SetItemString(targets, rules.rules[i].target, level) < 0) {
+            Py_XDECREF(level);
+            Py_CLEAR(targets);
+            break;
+        }
+        Py_DECREF(level);
+    }
+    if (targets != NULL) {
+        result = Py_BuildValue("{s:i,s:O}", "level", rules.level, "targets",
+                               targets);
+    }
+    Py_XDECREF(targets);
+    pylog_internal_filter_rules_clear(&rules);
+    return result;
+}
+
+static PyObject *
+control_stats(PyObject *self, PyObject *unused)
+{
+    pylog_stats stats;
+
+    (void)self;
+    (void)unused;
+    pylog_get_stats(&stats);
+    return Py_BuildValue("{s:K,s:K,s:K}", "emitted",
+                         (unsigned long long)stats.emitted, "dropped",
+                         (unsigned long long)stats.dropped, "errors",
+                         (unsigned long long)stats.errors);
+}
+
+static PyObject *
+control_flush(PyObject *self, PyObject *unused)
+{
+    int status;
+
+    (void)self;
+    (void)unused;
+    status = pylog_flush();
+    if (status != 0) {
+        PyErr_Format(PyExc_RuntimeError, "pylog_flush failed (%d)", status);
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef control_methods[] = {
+    {"reset", control_reset, METH_NOARGS,
+     "reset($self, /)\n--\n\nForget every cached logger and level, so each log "
+     "statement asks Python again.\nNeeded only after changes logging does "
+     "not announce, such as `logger.level = 10`."},
+    {"set_filter", control_set_filter, METH_O,
+     "set_filter($self, level, /)\n--\n\nSet pylog's global level filter. `level` is "
+     "an int (0..100) or a name:\ntrace, debug, info, warn, warning, error, "
+     "critical, off (any case), or a\nname registered with "
+     "logging.addLevelName. Raises TypeError/ValueError."},
+    {"set_target_filter", control_set_target_filter, METH_VARARGS,
+     "set_target_filter($self, target, level, /)\n--\n\nAdd or replace the rule for "
+     "`target` and its dotted children (`::` or `.`).\nLevel 0 or 'notset' "
+     "removes the rule. Raises TypeError/ValueError."},
+    {"filters", control_filters, METH_NOARGS,
+     "filters($self, /)\n--\n\nThe current filters: {'level': int, 'targets': "
+     "{target: level}}."},
+    {"stats", control_stats, METH_NOARGS,
+     "stats($self, /)\n--\n\nCounters since the process started: {'emitted', "
+     "'dropped', 'errors'}."},
+    {"flush", control_flush, METH_NOARGS,
+     "flush($self, /)\n--\n\nDeliver every record queued before the call."},
+    {NULL, NULL, 0, NULL}};
+
+static PyType_Slot control_slots[] = {
+    {Py_tp_doc,
+     "pylog's control object for this extension module: its own filters, "
+     "cache and counters,\nseparate from any other extension embedding "
+     "pylog."},
+    {Py_tp_methods, control_methods},
+    {0, NULL}};
+
+static PyType_Spec control_spec = {"pylog.Control", sizeof(PyObject), 0,
+                                   Py_TPFLAGS_DEFAULT, control_slots};
+
+int
+pylog_add_control(PyObject *module)
+{
+    PyObject *type, *control;
+
+    if (module == NULL || !PyModule_Check(module)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "pylog_add_control: expected a module object");
+        return -1;
+    }
+    type = PyType_FromSpec(&control_spec);
+    if (type == NULL) {
+        return -1;
+    }
+    control = PyObject_CallObject(type, NULL);
+    Py_DECREF(type); /* the instance keeps its type alive */
+    if (control == NULL) {
+        return -1;
+    }
+    if (PyModule_AddObject(module, "pylog", control) < 0) { /* steals on 0 */
+        Py_DECREF(control);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,144 @@
+// invalidation_test.cc: every change made through Python's logging API is
+// seen by the next statement, in every caching mode, without pylog_reset().
+#define PYLOG_TARGET "inval::child"
+#include "testing/embedded_python.h"
+
+#include "pylog/internal/config.h"
+
+#include <string>
+
+namespace pylog_testing {
+namespace {
+
+void InfoSite() { PYLOG_INFO("info"); }
+
+class InvalidationTest : public PylogTest,
+                         public ::testing::WithParamInterface<int> {
+  protected:
+    void SetUp() override {
+        PylogTest::SetUp();
+        pylog_config config;
+        pylog_config_init(&config);
+        config.caching = GetParam();
+        Install(config);
+        InfoSite();  // warm the slot: INFO is off under the root's WARNING
+        ASSERT_EQ(Count(), 0);
+    }
+    // The site's record count after one more statement.
+    long After() {
+        InfoSite();
+        return Count();
+    }
+};
+
+TEST_P(InvalidationTest, SetLevelOnTheLogger) {
+    Py("logging.getLogger('inval.child').setLevel(logging.INFO)");
+    EXPECT_EQ(After(), 1);
+    Py("logging.getLogger('inval.child').setLevel(logging.ERROR)");
+    EXPECT_EQ(After(), 1);
+}
+
+TEST_P(InvalidationTest, SetLevelOnAnAncestor) {
+    Py("logging.getLogger('inval').setLevel(logging.INFO)");
+    EXPECT_EQ(After(), 1);
+}
+
+TEST_P(InvalidationTest, SetLevelOnTheRoot) {
+    Py("logging.root.setLevel(logging.DEBUG)");
+    EXPECT_EQ(After(), 1);
+}
+
+TEST_P(InvalidationTest, DisableAndReEnable) {
+    Py("logging.root.setLevel(logging.DEBUG)");
+    EXPECT_EQ(After(), 1);
+    Py("logging.disable(logging.INFO)");
+    EXPECT_EQ(After(), 1);
+    Py("logging.disable(logging.NOTSET)");
+    EXPECT_EQ(After(), 2);
+}
+
+TEST_P(InvalidationTest, DictConfigLevels) {
+    Py("import logging.config\n"
+       "logging.config.dictConfig({'version': 1, 'incremental': True,\n"
+       "    'loggers': {'inval': {'level': 'INFO'}}})");
+    EXPECT_EQ(After(), 1);
+}
+
+TEST_P(InvalidationTest, DictConfigDisablesExistingLoggers) {
+    Py("logging.getLogger('inval.child').setLevel(logging.INFO)");
+    EXPECT_EQ(After(), 1);
+    Py("import logging.config\n"
+       "logging.config.dictConfig({'version': 1,\n"
+       "    'disable_existing_loggers': True,\n"
+       "    'root': {'level': 'DEBUG', 'handlers': []}})\n"
+       "logging.root.addHandler(capture)");
+    EXPECT_EQ(Str("logging.getLogger('inval.child').disabled"), "True");
+    EXPECT_EQ(After(), 1);
+}
+
+TEST_P(InvalidationTest, FileConfig) {
+    Py("import logging.config, tempfile, os\n"
+       "_ini = tempfile.NamedTemporaryFile('w', suffix='.ini', delete=False)\n"
+       "_ini.write('[loggers]\\nkeys=root,inval\\n[handlers]\\nkeys=\\n'\n"
+       "           '[formatters]\\nkeys=\\n[logger_root]\\nlevel=WARNING\\n'\n"
+       "           'handlers=\\n[logger_inval]\\nlevel=INFO\\nhandlers=\\n'\n"
+       "           'qualname=inval\\n')\n"
+       "_ini.close()\n"
+       "logging.config.fileConfig(_ini.name, disable_existing_loggers=False)\n"
+       "os.unlink(_ini.name)\n"
+       "logging.root.addHandler(capture)");
+    EXPECT_EQ(After(), 1);
+}
+
+// One site per caching mode, so each starts under a fresh placeholder.
+void FreshSite(int caching) {
+    switch (caching) {
+    case PYLOG_CACHE_NOTHING:
+        PYLOG_LOG_TARGET("fresh0::a::b", PYLOG_LEVEL_INFO, "fresh");
+        break;
+    case PYLOG_CACHE_LOGGERS:
+        PYLOG_LOG_TARGET("fresh1::a::b", PYLOG_LEVEL_INFO, "fresh");
+        break;
+    default:
+        PYLOG_LOG_TARGET("fresh2::a::b", PYLOG_LEVEL_INFO, "fresh");
+        break;
+    }
+}
+
+// The site's logger "freshN.a.b" hangs under a placeholder for "freshN.a".
+// A logger created there later, with a level from its constructor (no
+// setLevel), must reach the site.
+TEST_P(InvalidationTest, NewLoggerReplacesThePlaceholderAbove) {
+    FreshSite(GetParam());
+    ASSERT_EQ(Count(), 0);
+    Py("class _Preset(logging.Logger):\n"
+       "    def __init__(self, name, level=0):\n"
+       "        logging.Logger.__init__(self, name, logging.INFO)\n"
+       "logging.setLoggerClass(_Preset)\n"
+       "logging.getLogger('fresh" + std::to_string(GetParam()) + ".a')\n"
+       "logging.setLoggerClass(logging.Logger)");
+    FreshSite(GetParam());
+    EXPECT_EQ(Count(), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryCachingMode, InvalidationTest,
+                         ::testing::Values(PYLOG_CACHE_NOTHING,
+                                           PYLOG_CACHE_LOGGERS,
+                                           PYLOG_CACHE_LOGGERS_AND_LEVELS));
+
+using HookTest = PylogTest;
+
+TEST_F(HookTest, LoggingIsWrappedOnceAndHookedOnce) {
+    for (int i = 0; i < 3; i++) {
+        pylog_internal_config_uninstall();
+        ASSERT_EQ(pylog_try_init(), 0);
+    }
+    EXPECT_EQ(Long("len(logging._pylog_hooks)"), 1);
+    EXPECT_EQ(Str("hasattr(logging.Manager._clear_cache.__wrapped__, "
+                  "'__wrapped__')"),
+              "False");
+    EXPECT_EQ(Str("logging.Manager._clear_cache.__name__"), "_clear_cache");
+}
+
+}  // namespace
+}  // namespace pylog_testing
