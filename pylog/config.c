@@ -125,20 +125,29 @@ config_apply_spec(filter_rules *table, const char *spec, int strict,
     pylog_internal_spec_start(&cursor, spec);
     while ((status = pylog_internal_spec_next(&cursor, &directive, &error))) {
         if (status < 0) {
-            if (strict) {
-                PyErr_Format(PyExc_ValueError,
-                             "pylog_install: %s: bad directive '%.*s' "
-                             "(directive %zu, at offset %zu): %s",
-                             origin, (int)error.length, spec + error.offset,
-                             error.index + 1, error.offset, error.reason);
+            /* PyErr_Format has no "%.*s": name the directive as an object */
+            PyObject *bad = PyUnicode_DecodeUTF8(
+                spec + error.offset, (Py_ssize_t)error.length, "replace");
+            if (bad == NULL) {
                 return -1;
             }
-            if (PyErr_WarnFormat(PyExc_RuntimeWarning, 1,
-                                 "pylog: %s: skipping bad directive '%.*s' "
-                                 "(directive %zu, at offset %zu): %s",
-                                 origin, (int)error.length,
-                                 spec + error.offset, error.index + 1,
-                                 error.offset, error.reason) < 0) {
+            if (strict) {
+                PyErr_Format(PyExc_ValueError,
+                             "pylog_install: %s: bad directive '%U' "
+                             "(directive %zu, at offset %zu): %s",
+                             origin, bad, error.index + 1, error.offset,
+                             error.reason);
+                Py_DECREF(bad);
+                return -1;
+            }
+            status = PyErr_WarnFormat(PyExc_RuntimeWarning, 1,
+                                      "pylog: %s: skipping bad directive "
+                                      "'%U' (directive %zu, at offset %zu): "
+                                      "%s",
+                                      origin, bad, error.index + 1,
+                                      error.offset, error.reason);
+            Py_DECREF(bad);
+            if (status < 0) {
                 return -1;
             }
             continue;

@@ -101,9 +101,10 @@ pylog_internal_spec_next(spec_cursor *cursor, spec_directive *directive,
         }
         cursor->offset = spec[end] == ',' ? end + 1 : end;
         error->index = cursor->index++;
+        spec_trim(spec, &start, &end);
+        /* Errors name the directive as written, without its blanks. */
         error->offset = start;
         error->length = end - start;
-        spec_trim(spec, &start, &end);
         if (start == end) {
             continue; /* an empty directive: "a,,b" or a trailing comma */
         }

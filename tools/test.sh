@@ -3,6 +3,7 @@
 # then count individual test cases from the JUnit XML of every test that ran in this
 # invocation (the build event protocol names them, so stale test.xml files never count).
 # Last line: "tests: N passed, M failed"; exits non-zero if M > 0 or N == 0.
+# A full run (no targets) also runs the checks outside Bazel listed at the end (fuzzing).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 tools/setup.sh || exit 1
@@ -71,7 +72,27 @@ print(passed, failed)
 PY
 ) || counts="0 1"
 read -r passed failed <<<"$counts"
-
 bazel shutdown >/dev/null 2>&1
+
+# Checks that run outside `bazel test`, each counted as one test; only in a
+# full run (no targets given). Output goes to a log, shown when one fails.
+check() {
+    local name=$1 log
+    shift
+    log=$(mktemp "${TMPDIR:-/tmp}/pylog-check.XXXXXX")
+    if "$@" >"$log" 2>&1; then
+        passed=$((passed + 1))
+        echo "PASSED check $name"
+    else
+        failed=$((failed + 1))
+        tail -n 40 "$log" >&2
+        echo "FAILED check $name" >&2
+    fi
+    rm -f "$log"
+}
+if [[ ${#targets[@]} -gt 0 ]]; then
+    check "filter spec fuzz (100k inputs, ASan+UBSan)" tools/fuzz.sh -runs=100000
+fi
+
 echo "tests: $passed passed, $failed failed"
 [[ $failed -eq 0 && $passed -gt 0 ]]
