@@ -19,6 +19,7 @@
 #include "internal/bridge.h"
 #include "internal/compat.h"
 #include "internal/config.h"
+#include "internal/record.h"
 #include "internal/stats.h"
 
 #include <assert.h>
@@ -400,180 +401,6 @@ bridge_decide(const site_call *call, PyObject *logger, uint64_t generation,
     return enabled;
 }
 
-/* A Python value for one structured field: a new reference, or NULL with
- * an exception set. */
-static PyObject *
-bridge_kv_value(const pylog_kv *kv)
-{
-    switch (kv->type) {
-    case PYLOG_KV_TYPE_STR:
-        if (kv->value.str == NULL) {
-            Py_RETURN_NONE;
-        }
-        return PyUnicode_DecodeUTF8(kv->value.str,
-                                    (Py_ssize_t)strlen(kv->value.str),
-                                    "replace");
-    case PYLOG_KV_TYPE_INT:
-        return PyLong_FromLongLong(kv->value.integer);
-    case PYLOG_KV_TYPE_FLOAT:
-        return PyFloat_FromDouble(kv->value.real);
-    case PYLOG_KV_TYPE_OBJ:
-        if (kv->value.obj == NULL) {
-            Py_RETURN_NONE;
-        }
-        Py_INCREF(kv->value.obj);
-        return kv->value.obj;
-    }
-    PyErr_Format(PyExc_ValueError, "pylog: field '%s' has unknown type %d",
-                 kv->key, kv->type);
-    return NULL;
-}
-
-/* Set the statement's structured fields on `record`, as `extra=` does, but
- * never over an existing attribute (or "message"/"asctime"): such a field
- * is left out and counted as an error. 0 or -1 with an exception set. */
-static int
-bridge_set_fields(PyObject *record, const pylog_internal_extra *extra)
-{
-    PyObject *attributes = PyObject_GetAttrString(record, "__dict__");
-    int status = -1;
-
-    if (attributes == NULL) {
-        return -1;
-    }
-    for (size_t i = 0; i < extra->n_kvs; i++) {
-        const pylog_kv *kv = &extra->kvs[i];
-        PyObject *key, *value;
-        int taken;
-
-        if (kv->key == NULL) {
-            pylog_internal_stats_count(STATS_ERRORS);
-            continue;
-        }
-        key = PyUnicode_DecodeUTF8(kv->key, (Py_ssize_t)strlen(kv->key),
-                                   "replace");
-        if (key == NULL) {
-            goto done;
-        }
-        taken = PyDict_Contains(attributes, key);
-        if (taken == 0) {
-            taken = strcmp(kv->key, "message") == 0 ||
-                    strcmp(kv->key, "asctime") == 0;
-        }
-        if (taken != 0) {
-            Py_DECREF(key);
-            if (taken < 0) {
-                goto done;
-            }
-            pylog_internal_stats_count(STATS_ERRORS);
-            continue;
-        }
-        value = bridge_kv_value(kv);
-        if (value == NULL || PyDict_SetItem(attributes, key, value) < 0) {
-            Py_XDECREF(value);
-            Py_DECREF(key);
-            goto done;
-        }
-        Py_DECREF(value);
-        Py_DECREF(key);
-    }
-    status = 0;
-
-done:
-    Py_DECREF(attributes);
-    return status;
-}
-
-/* Name a record made for a thread Python does not know (see
- * pylog_internal_compat_thread_name). 0 or -1 with an exception set. */
-static int
-bridge_name_thread(PyObject *record)
-{
-    char name[64];
-    PyObject *value;
-    int status;
-
-    pylog_internal_compat_thread_name(name, sizeof name);
-    value = PyUnicode_DecodeUTF8(name, (Py_ssize_t)strlen(name), "replace");
-    if (value == NULL) {
-        return -1;
-    }
-    status = PyObject_SetAttrString(record, "threadName", value);
-    Py_DECREF(value);
-    return status;
-}
-
-/* record = logger.makeRecord(logger.name, level, pathname, lineno, msg, (),
- * exc_info, funcName); extras and thread name set on it; then
- * logger.handle(record). `saved` is the caller's pending exception, for
- * PYLOG_EXCEPTION. 0 or -1 with an exception set. */
-static int
-bridge_handle(const site_call *call, PyObject *logger, const message *msg,
-              compat_exception *saved, int foreign_thread)
-{
-    const pylog_internal_extra *extra = call->extra;
-    PyObject *name = NULL, *text = NULL, *pathname = NULL, *func = NULL;
-    PyObject *exc_info = NULL, *record = NULL, *result = NULL;
-    int status = -1;
-
-    name = PyObject_GetAttrString(logger, "name");
-    if (name == NULL) {
-        goto done;
-    }
-    /* "replace": a message that is not valid UTF-8 never fails the call */
-    text = PyUnicode_DecodeUTF8(msg->text, (Py_ssize_t)msg->length, "replace");
-    if (text == NULL) {
-        goto done;
-    }
-    pathname = PyUnicode_DecodeFSDefault(call->file);
-    if (pathname == NULL) {
-        goto done;
-    }
-    func = PyUnicode_DecodeUTF8(call->func, (Py_ssize_t)strlen(call->func),
-                                "replace");
-    if (func == NULL) {
-        goto done;
-    }
-    if (extra != NULL && extra->exc_info) {
-        exc_info = pylog_internal_compat_exception_info(saved);
-    }
-    else {
-        Py_INCREF(Py_None);
-        exc_info = Py_None;
-    }
-    if (exc_info == NULL) {
-        goto done;
-    }
-    record = PyObject_CallMethod(logger, "makeRecord", "OiOiO()OO", name,
-                                 call->level, pathname, call->line, text,
-                                 exc_info, func);
-    if (record == NULL) {
-        goto done;
-    }
-    if (extra != NULL && extra->n_kvs > 0 &&
-        bridge_set_fields(record, extra) < 0) {
-        goto done;
-    }
-    if (foreign_thread && bridge_name_thread(record) < 0) {
-        goto done;
-    }
-    result = PyObject_CallMethod(logger, "handle", "(O)", record);
-    if (result == NULL) {
-        goto done;
-    }
-    status = 0;
-
-done:
-    Py_XDECREF(result);
-    Py_XDECREF(record);
-    Py_XDECREF(exc_info);
-    Py_XDECREF(func);
-    Py_XDECREF(pathname);
-    Py_XDECREF(text);
-    Py_XDECREF(name);
-    return status;
-}
-
 /* Report the pending exception through sys.unraisablehook and count it. */
 static void
 bridge_report(const site_call *call)
@@ -586,36 +413,50 @@ bridge_report(const site_call *call)
     pylog_internal_stats_count(STATS_ERRORS);
 }
 
-/* Nonzero when Python cannot be entered from this thread any more. */
-static int
-bridge_closed(void)
+int
+pylog_internal_bridge_closed(void)
 {
     return !Py_IsInitialized() || pylog_internal_compat_is_finalizing();
 }
 
-void
-pylog_internal_bridge_emit(const site_call *call, const message *msg)
+/* logger.handle(record) for a record that passed. 0 or -1 with an
+ * exception set. */
+static int
+bridge_handle(PyObject *logger, const site_call *call, const char *text,
+              size_t length, const pending_origin *origin,
+              compat_exception *saved)
 {
-    PyGILState_STATE gil;
-    compat_exception saved;
+    PyObject *record, *result;
+
+    record = pylog_internal_record_make(logger, call, text, length, origin,
+                                        saved);
+    if (record == NULL) {
+        return -1;
+    }
+    result = PyObject_CallMethod(logger, "handle", "(O)", record);
+    Py_DECREF(record);
+    if (result == NULL) {
+        return -1;
+    }
+    Py_DECREF(result);
+    return 0;
+}
+
+void
+pylog_internal_bridge_deliver(const site_call *call, const char *text,
+                              size_t length, const pending_origin *origin,
+                              compat_exception *saved)
+{
     PyObject *logger = NULL;
     uint64_t generation;
-    int caching, enabled, foreign_thread;
+    int caching, enabled;
 
-    if (bridge_closed()) {
-        pylog_internal_stats_count(STATS_DROPPED);
-        return;
-    }
-    /* No thread state yet: a thread Python has never seen (GIL not needed
-       to ask). PyGILState_Ensure would name it "Dummy-N". */
-    foreign_thread = PyGILState_GetThisThreadState() == NULL;
-    gil = PyGILState_Ensure();
-    pylog_internal_compat_exception_save(&saved);
+    assert(PyGILState_Check());
     /* Re-check under the GIL: the registry drops references only under it. */
     generation = pylog_internal_slot_generation();
     if (generation == 0) {
         pylog_internal_stats_count(STATS_DROPPED);
-        goto done;
+        return;
     }
     caching = pylog_internal_config_caching();
     logger = bridge_logger(call, generation, caching);
@@ -629,7 +470,7 @@ pylog_internal_bridge_emit(const site_call *call, const message *msg)
     if (enabled == 0) {
         goto done;
     }
-    if (bridge_handle(call, logger, msg, &saved, foreign_thread) < 0) {
+    if (bridge_handle(logger, call, text, length, origin, saved) < 0) {
         goto error;
     }
     pylog_internal_stats_count(STATS_EMITTED);
@@ -639,8 +480,37 @@ error:
     bridge_report(call);
 done:
     Py_XDECREF(logger);
-    pylog_internal_compat_exception_restore(&saved);
-    PyGILState_Release(gil);
+}
+
+void
+pylog_internal_bridge_drop_notice(uint64_t dropped)
+{
+    PyObject *logger, *result;
+
+    assert(PyGILState_Check());
+    if (bridge_logging == NULL) {
+        return;
+    }
+    logger = PyObject_CallMethod(bridge_logging, "getLogger", "s", "pylog");
+    if (logger == NULL) {
+        goto error;
+    }
+    /* a ready-made message: no args, so nothing in it is %-formatted */
+    result = PyObject_CallMethod(
+        logger, "warning", "(N)",
+        PyUnicode_FromFormat("pylog dropped %llu record(s): the queue for "
+                             "threads without the GIL was full",
+                             (unsigned long long)dropped));
+    Py_DECREF(logger);
+    if (result == NULL) {
+        goto error;
+    }
+    Py_DECREF(result);
+    return;
+
+error:
+    PyErr_WriteUnraisable(NULL);
+    pylog_internal_stats_count(STATS_ERRORS);
 }
 
 int
@@ -652,7 +522,7 @@ pylog_internal_bridge_enabled(const site_call *call)
     uint64_t generation;
     int caching, enabled = 0;
 
-    if (bridge_closed()) {
+    if (pylog_internal_bridge_closed()) {
         return 0;
     }
     gil = PyGILState_Ensure();

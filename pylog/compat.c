@@ -1,6 +1,7 @@
 /*
  * compat.c: every CPython-version branch of pylog. Each branch names the
- * version after which it can be deleted. No globals, no locks.
+ * version after which it can be deleted. No locks; one thread-local (the
+ * calling thread's name).
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/compat.h"
@@ -13,6 +14,21 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #endif
+
+/* setattr(obj, name, float(value)). 0 or -1 with an exception set. */
+static int
+compat_set_double(PyObject *obj, const char *name, double value)
+{
+    PyObject *number = PyFloat_FromDouble(value);
+    int status;
+
+    if (number == NULL) {
+        return -1;
+    }
+    status = PyObject_SetAttrString(obj, name, number);
+    Py_DECREF(number);
+    return status;
+}
 
 void
 pylog_internal_compat_exception_save(compat_exception *saved)
@@ -69,22 +85,91 @@ pylog_internal_compat_exception_info(compat_exception *saved)
 #endif
 }
 
+/* The calling thread's name, computed once per thread (a syscall or two)
+ * and then read from thread-local storage. */
+static __thread char compat_thread_name[32];
+
 void
 pylog_internal_compat_thread_name(char *name, size_t size)
 {
+    if (compat_thread_name[0] == '\0') {
 #ifdef __linux__
-    /* Threads inherit the process's name unless the application renamed
-       them; only a name of their own says anything. */
-    char own[16];
-    if (pthread_getname_np(pthread_self(), own, sizeof own) == 0 &&
-        own[0] != '\0' &&
-        strncmp(own, program_invocation_short_name, sizeof own - 1) != 0) {
-        snprintf(name, size, "%s", own);
-        return;
-    }
-    snprintf(name, size, "pylog-%ld", (long)syscall(SYS_gettid));
+        /* Threads inherit the process's name unless the application renamed
+           them; only a name of their own says anything. */
+        char own[16];
+        if (pthread_getname_np(pthread_self(), own, sizeof own) == 0 &&
+            own[0] != '\0' &&
+            strncmp(own, program_invocation_short_name, sizeof own - 1) != 0) {
+            snprintf(compat_thread_name, sizeof compat_thread_name, "%s", own);
+        }
+        else {
+            snprintf(compat_thread_name, sizeof compat_thread_name,
+                     "pylog-%ld", (long)syscall(SYS_gettid));
+        }
 #else
-    snprintf(name, size, "pylog-%lu", (unsigned long)pthread_self());
+        snprintf(compat_thread_name, sizeof compat_thread_name, "pylog-%lu",
+                 (unsigned long)pthread_self());
+#endif
+    }
+    snprintf(name, size, "%s", compat_thread_name);
+}
+
+int
+pylog_internal_compat_holds_gil(void)
+{
+    /* PyGILState_Check() answers 1 whenever it cannot tell (before
+       Py_Initialize, or with sub-interpreters, where pylog is not supported);
+       callers ask only while the interpreter runs. */
+    return PyGILState_Check();
+}
+
+int
+pylog_internal_compat_set_created(PyObject *record, int64_t ns,
+                                  PyObject *start_time)
+{
+    double created = (double)ns / 1e9, msecs, relative;
+
+    /* GIL: held. LogRecord.__init__'s own arithmetic, version by version. */
+#if PY_VERSION_HEX >= 0x030D0000
+    long long start = PyLong_AsLongLong(start_time); /* time.time_ns() */
+    if (start == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    msecs = (double)((ns % 1000000000) / 1000000);
+    if (msecs == 999.0 && (int64_t)created != ns / 1000000000) {
+        msecs = 0.0;
+    }
+    relative = (double)(ns - start) / 1e6;
+#else
+    /* Delete when 3.12 is no longer supported (3.13 counts nanoseconds). */
+    double start = PyFloat_AsDouble(start_time); /* time.time() */
+    if (start == -1.0 && PyErr_Occurred()) {
+        return -1;
+    }
+    msecs = (created - (double)(int64_t)created) * 1000;
+#if PY_VERSION_HEX >= 0x030A0000
+    msecs = (double)(int64_t)msecs; /* gh-89047: whole milliseconds */
+#endif
+    relative = (created - start) * 1000;
+#endif
+    if (compat_set_double(record, "created", created) < 0 ||
+        compat_set_double(record, "msecs", msecs) < 0 ||
+        compat_set_double(record, "relativeCreated", relative) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+int
+pylog_internal_compat_clear_task(PyObject *record)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    /* GIL: held. The call did not run inside an asyncio task. */
+    return PyObject_SetAttrString(record, "taskName", Py_None);
+#else
+    /* Delete when 3.11 is no longer supported (taskName is 3.12+). */
+    (void)record;
+    return 0;
 #endif
 }
 

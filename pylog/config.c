@@ -14,8 +14,10 @@
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/bridge.h"
 #include "internal/config.h"
+#include "internal/delivery.h"
 #include "internal/filter_spec.h"
 #include "internal/name.h"
+#include "internal/queue.h"
 #include "internal/slot.h"
 
 #include <pthread.h>
@@ -49,6 +51,8 @@ pylog_config_init(pylog_config *config)
     config->default_target = NULL;
     config->filter_spec = NULL;
     config->env_var = "PYLOG_FILTER";
+    config->delivery = PYLOG_DELIVERY_AUTO;
+    config->queue_capacity = 8192;
 }
 
 static int
@@ -76,6 +80,21 @@ config_check(const pylog_config *config)
         PyErr_Format(PyExc_ValueError,
                      "pylog_install: caching mode %d is not a PYLOG_CACHE_*",
                      config->caching);
+        return -1;
+    }
+    if (config->delivery != PYLOG_DELIVERY_AUTO &&
+        config->delivery != PYLOG_DELIVERY_SYNC) {
+        PyErr_Format(PyExc_ValueError,
+                     "pylog_install: delivery mode %d is not a "
+                     "PYLOG_DELIVERY_*",
+                     config->delivery);
+        return -1;
+    }
+    if (config->queue_capacity < 1 ||
+        config->queue_capacity > PYLOG_QUEUE_CAPACITY_MAX) {
+        PyErr_Format(PyExc_ValueError,
+                     "pylog_install: queue_capacity %zu is outside 1..%zu",
+                     config->queue_capacity, PYLOG_QUEUE_CAPACITY_MAX);
         return -1;
     }
     if (config->n_target_filters > 0 && config->target_filters == NULL) {
@@ -264,7 +283,9 @@ pylog_install(const pylog_config *config)
         return PYLOG_ERR_ALREADY_INSTALLED;
     }
     if (config_check(config) < 0 || config_build(config, &fresh) < 0 ||
-        pylog_internal_bridge_install() < 0) {
+        pylog_internal_bridge_install() < 0 ||
+        pylog_internal_delivery_open(config->delivery,
+                                     config->queue_capacity) < 0) {
         config_data_clear(&fresh);
         return PYLOG_ERR_PYTHON;
     }
@@ -308,7 +329,11 @@ pylog_internal_config_uninstall(void)
     if (!config_is_installed()) {
         return;
     }
+    /* Deliver what is queued while everything still stands; then no
+       statement starts, and what came in meanwhile is counted as dropped. */
+    pylog_internal_delivery_close();
     pylog_internal_slot_stop();
+    pylog_internal_queue_discard();
     pylog_internal_bridge_uninstall();
     config_swap(&empty);
     config_data_clear(&empty); /* what was installed */
@@ -359,6 +384,19 @@ pylog_set_target_filter(const char *target, int level)
         pylog_reset();
     }
     return status;
+}
+
+void
+pylog_internal_config_fork(int phase)
+{
+    /* config_lock: taken before fork() and released on both sides (see
+       pylog_internal_slot_fork). */
+    if (phase == PYLOG_INTERNAL_FORK_PREPARE) {
+        pthread_mutex_lock(&config_lock);
+    }
+    else {
+        pthread_mutex_unlock(&config_lock);
+    }
 }
 
 int

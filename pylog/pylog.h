@@ -307,6 +307,12 @@ pylog_kv_obj(const char *key, PyObject *value)
 #define PYLOG_CACHE_LOGGERS 1 /* cache loggers, ask the level (takes GIL) */
 #define PYLOG_CACHE_LOGGERS_AND_LEVELS 2 /* decide disabled without GIL */
 
+/* Delivery modes (pylog_config.delivery): how a record from a thread that
+ * does not hold the GIL reaches Python. A thread that holds the GIL always
+ * delivers at once, after anything queued before. */
+#define PYLOG_DELIVERY_AUTO 0 /* queue it; never wait for the GIL */
+#define PYLOG_DELIVERY_SYNC 1 /* take the GIL and deliver (pyo3-log) */
+
 /* A per-target rule: `target` and its dotted children (`xy` covers `xy` and
  * `xy.aa` but not `xyz`) pass messages at `level` and above; the most
  * specific rule wins. `::` and `.` are the same separator. */
@@ -335,7 +341,14 @@ typedef struct pylog_config {
      * same syntax; a bad directive there is skipped with a RuntimeWarning
      * naming it and the rest applies. NULL: none. Default "PYLOG_FILTER". */
     const char *env_var;
+    int delivery; /* PYLOG_DELIVERY_*; default PYLOG_DELIVERY_AUTO */
+    /* Records the AUTO queue holds for threads without the GIL (1 up to
+     * PYLOG_QUEUE_CAPACITY_MAX); a record that finds it full is dropped and
+     * counted. Default 8192. */
+    size_t queue_capacity;
 } pylog_config;
+
+#define PYLOG_QUEUE_CAPACITY_MAX ((size_t)1 << 24)
 
 /* Fill *config with the defaults. Never fails; GIL not required. */
 PYLOG_API void pylog_config_init(pylog_config *config);
@@ -379,9 +392,17 @@ PYLOG_API int pylog_set_target_filter(const char *target, int level);
  * Any thread; GIL not required; never blocks on the GIL. */
 PYLOG_API void pylog_reset(void);
 
-/* Deliver every record queued before the call. Statements are delivered
- * synchronously today, so nothing is ever queued and this returns 0 at
- * once. Any thread. 0 or a negative PYLOG_ERR_*. */
+/* Deliver every record queued before the call. Any thread. A thread
+ * without the GIL wakes pylog's delivery thread and waits (on a condition
+ * variable) until all those records are finished, so it must not be called
+ * by a thread that the GIL holder is waiting for. A thread that holds the
+ * GIL delivers the queue itself and never waits for another thread: a
+ * record that another thread took and is inside of (its handler let the GIL
+ * go) finishes when that thread runs again. Called from a
+ * handler that pylog is delivering to, it returns at once (the delivery
+ * under way goes on), so a handler cannot recurse through it. Returns 0;
+ * PYLOG_ERR_NOT_INSTALLED when pylog is not installed or the interpreter
+ * is finalizing (queued records are then counted as dropped). */
 PYLOG_API int pylog_flush(void);
 
 /* Add `module.pylog`, a control object with reset(), set_filter(level),
@@ -395,7 +416,8 @@ PYLOG_API int pylog_add_control(PyObject *module);
 typedef struct pylog_stats {
     uint64_t emitted; /* records handed to a logger's handle() */
     uint64_t dropped; /* messages that passed the filters but could not be
-                         delivered (e.g. interpreter finalizing) */
+                         delivered: queue full, nested too deep inside a
+                         handler, interpreter gone or finalizing */
     uint64_t errors;  /* failures reported through sys.unraisablehook, and
                          calls with an invalid level or a format error */
 } pylog_stats;

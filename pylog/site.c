@@ -10,11 +10,11 @@
  *                              never repeats an old one; guarded by site_lock.
  * Lock: site_lock guards one generation transition and nothing else; no
  * thread waits for the GIL while holding it.
- * GIL: not required anywhere in this file; bridge.c takes it to emit.
+ * GIL: not required anywhere in this file; delivery.c decides who takes it.
  */
 /* Python.h (through pylog.h) must come before any system header. */
-#include "internal/bridge.h"
 #include "internal/config.h"
+#include "internal/delivery.h"
 #include "internal/message.h"
 #include "internal/slot.h"
 #include "internal/stats.h"
@@ -66,12 +66,17 @@ pylog_reset(void)
     pthread_mutex_unlock(&site_lock);
 }
 
-int
-pylog_flush(void)
+void
+pylog_internal_slot_fork(int phase)
 {
-    /* Delivery is synchronous: by the time a statement returns, its record
-       has been handed to Python. There is never a queue to drain. */
-    return PYLOG_OK;
+    /* site_lock: taken before fork() and released on both sides, so the
+       child never inherits it held by a thread that does not exist there. */
+    if (phase == PYLOG_INTERNAL_FORK_PREPARE) {
+        pthread_mutex_lock(&site_lock);
+    }
+    else {
+        pthread_mutex_unlock(&site_lock);
+    }
 }
 
 uint64_t
@@ -168,7 +173,7 @@ pylog_internal_log(pylog_internal_site *site, int level,
     if (site_decide(&call) == SLOT_OFF) {
         return;
     }
-    /* Format before taking the GIL: nobody waits on us while we do. */
+    /* Format before any GIL: nobody waits on us while we do. */
     va_start(args, fmt);
     status = pylog_internal_message_format(&msg, fmt, args);
     va_end(args);
@@ -176,7 +181,7 @@ pylog_internal_log(pylog_internal_site *site, int level,
         pylog_internal_stats_count(STATS_ERRORS);
         return;
     }
-    pylog_internal_bridge_emit(&call, &msg);
+    pylog_internal_delivery_emit(&call, &msg);
     pylog_internal_message_release(&msg);
 }
 
@@ -194,7 +199,7 @@ pylog_internal_enabled(pylog_internal_site *site, int level,
     case SLOT_ASK_PYTHON:
         break;
     }
-    return pylog_internal_bridge_enabled(&call);
+    return pylog_internal_delivery_enabled(&call);
 }
 
 #undef SITE_THRESHOLD_MAX

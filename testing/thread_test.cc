@@ -17,6 +17,7 @@ TEST_F(ThreadTest, ThreadWithoutTheGilLogs) {
         GilReleased released;
         std::thread([] { PYLOG_WARN("from a C thread %d", 7); }).join();
     }
+    ASSERT_EQ(pylog_flush(), 0);
     ASSERT_EQ(Count(), 1);
     EXPECT_EQ(Attr(0, "msg"), "from a C thread 7");
     EXPECT_EQ(Attr(0, "name"), "threads");
@@ -41,6 +42,7 @@ TEST_F(ThreadTest, ManyThreadsDeliverEveryMessageOnce) {
             thread.join();
         }
     }
+    ASSERT_EQ(pylog_flush(), 0);
     EXPECT_EQ(Count(), kThreads * kEach);
     EXPECT_EQ(Long("len(set(r.msg for r in capture.records))"),
               kThreads * kEach);
@@ -76,6 +78,7 @@ TEST_F(ThreadTest, ResetsRacingWithLoggingThreadsAreSafe) {
         stop.store(true);
         resetter.join();
     }
+    ASSERT_EQ(pylog_flush(), 0);
     EXPECT_EQ(Count(), 600);
     EXPECT_EQ(Unraisable(), 0);
 }
@@ -93,6 +96,7 @@ TEST_F(ThreadTest, PendingExceptionOnThisThreadIsUntouchedByOthers) {
         }
         PyErr_Restore(type, value, traceback);
     }
+    // Delivers the queued record first, with this thread's exception aside.
     PYLOG_ERROR("this thread");
     ASSERT_TRUE(PyErr_ExceptionMatches(PyExc_OverflowError));
     PyErr_Clear();

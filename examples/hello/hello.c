@@ -63,7 +63,8 @@ hello_worker(void *arg)
     return NULL;
 }
 
-/* from_thread(count): log `count` messages from a new C thread. */
+/* from_thread(count): log `count` messages from a new C thread without the
+ * GIL, then deliver them. */
 static PyObject *
 hello_from_thread(PyObject *module, PyObject *args)
 {
@@ -84,6 +85,10 @@ hello_from_thread(PyObject *module, PyObject *args)
         PyErr_SetString(PyExc_OSError, "pthread_create failed");
         return NULL;
     }
+    /* The worker never waited for the GIL: its records were queued. With
+       the GIL back, deliver them now, so they come before whatever the
+       caller logs next (pylog's delivery thread would deliver them soon). */
+    pylog_flush();
     Py_RETURN_NONE;
 }
 

@@ -6,7 +6,8 @@
 #ifndef PYLOG_INTERNAL_BRIDGE_H_
 #define PYLOG_INTERNAL_BRIDGE_H_
 
-#include "message.h"
+#include "compat.h"
+#include "queue.h"
 #include "slot.h"
 
 #ifdef __cplusplus
@@ -21,11 +22,23 @@ PYLOG_API int pylog_internal_bridge_install(void);
 /* Release the registry and `logging`. GIL: held. */
 PYLOG_API void pylog_internal_bridge_uninstall(void);
 
-/* Hand one formatted message to the site's logger. Takes the GIL (any
- * thread) and decides again under it, with the generation current then.
- * Never raises: failures go to sys.unraisablehook. */
-PYLOG_API void pylog_internal_bridge_emit(const site_call *call,
-                                          const message *msg);
+/* Nonzero when Python cannot be entered any more (never initialized, or
+ * finalizing). GIL not required. */
+PYLOG_API int pylog_internal_bridge_closed(void);
+
+/* Deliver one formatted message: resolve the site's logger, decide again
+ * under the GIL with the generation current now, make the record (see
+ * pylog_internal_record_make for `origin` and `saved`) and pass it to
+ * logger.handle(). GIL: held, with the caller's exception saved in *saved.
+ * Never raises: failures go to sys.unraisablehook and count as errors. */
+PYLOG_API void pylog_internal_bridge_deliver(const site_call *call,
+                                             const char *text, size_t length,
+                                             const pending_origin *origin,
+                                             compat_exception *saved);
+
+/* Log one WARNING on logger `pylog`: `dropped` records were lost to a full
+ * queue. GIL: held, no exception pending. Never raises. */
+PYLOG_API void pylog_internal_bridge_drop_notice(uint64_t dropped);
 
 /* PYLOG_ENABLED's question to Python. Takes the GIL. 1 or 0; a failure is
  * reported through sys.unraisablehook and answers 0. */

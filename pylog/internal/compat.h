@@ -38,9 +38,24 @@ PYLOG_API PyObject *
 pylog_internal_compat_exception_info(compat_exception *saved);
 
 /* A name for the calling thread when Python does not know it: the name the
- * application gave it (pthread_setname_np), else "pylog-<tid>". Writes at
- * most `size` bytes, NUL included. GIL not required. */
+ * application gave it (pthread_setname_np) before its first pylog call,
+ * else "pylog-<tid>". Writes at most `size` bytes, NUL included. GIL not
+ * required. */
 PYLOG_API void pylog_internal_compat_thread_name(char *name, size_t size);
+
+/* Nonzero when the calling thread holds the GIL. The interpreter must be
+ * initialized. GIL not required. */
+PYLOG_API int pylog_internal_compat_holds_gil(void);
+
+/* GIL: held. Set record.created, .msecs and .relativeCreated for a call at
+ * `ns` (time.time_ns()) exactly as LogRecord.__init__ of this CPython would;
+ * `start_time` is logging._startTime. 0 or -1 with an exception set. */
+PYLOG_API int pylog_internal_compat_set_created(PyObject *record, int64_t ns,
+                                                PyObject *start_time);
+
+/* GIL: held. record.taskName = None where records have one (3.12+).
+ * 0 or -1 with an exception set. */
+PYLOG_API int pylog_internal_compat_clear_task(PyObject *record);
 
 /* Nonzero once the interpreter has started finalizing. GIL not required. */
 PYLOG_API int pylog_internal_compat_is_finalizing(void);

@@ -37,6 +37,9 @@ PYLOG_API int pylog_internal_config_filters(filter_rules *copy);
  * Called at interpreter exit, and by tests. GIL: held. */
 PYLOG_API void pylog_internal_config_uninstall(void);
 
+/* config_lock across fork() (phase: PYLOG_INTERNAL_FORK_* of slot.h). */
+PYLOG_API void pylog_internal_config_fork(int phase);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

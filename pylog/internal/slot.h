@@ -54,6 +54,15 @@ PYLOG_API uint64_t pylog_internal_slot_resolve(const site_call *call,
                                                uint64_t state,
                                                int python_threshold);
 
+/* Phases of fork() for the files that own a lock (pthread_atfork, in
+ * delivery.c): PREPARE takes the lock, PARENT and CHILD release it. */
+#define PYLOG_INTERNAL_FORK_PREPARE 0
+#define PYLOG_INTERNAL_FORK_PARENT 1
+#define PYLOG_INTERNAL_FORK_CHILD 2
+
+/* site_lock across fork(). */
+PYLOG_API void pylog_internal_slot_fork(int phase);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -1,0 +1,40 @@
+/*
+ * internal/delivery.h: how statements reach Python: at once, through the
+ * queue, or with the GIL taken (delivery.c).
+ * IWYU pragma: private
+ */
+#ifndef PYLOG_INTERNAL_DELIVERY_H_
+#define PYLOG_INTERNAL_DELIVERY_H_
+
+#include "message.h"
+#include "slot.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Deliver a statement that passed pylog's filters, by the installed
+ * delivery mode (see delivery.c). Any thread; never raises; never waits for
+ * the GIL in PYLOG_DELIVERY_AUTO. */
+PYLOG_API void pylog_internal_delivery_emit(const site_call *call,
+                                            const message *msg);
+
+/* PYLOG_ENABLED's answer when Python's levels must decide: asked under the
+ * GIL when this thread holds it or the mode is SYNC; otherwise 1 (the
+ * logger's level decides when the record is delivered). Any thread. */
+PYLOG_API int pylog_internal_delivery_enabled(const site_call *call);
+
+/* At install, GIL held: the queue with `queue_capacity` records and the
+ * delivery mode; fork handlers registered once per process. 0, or -1 with
+ * MemoryError. */
+PYLOG_API int pylog_internal_delivery_open(int mode, size_t queue_capacity);
+
+/* At uninstall, GIL held (released while the delivery thread is joined):
+ * deliver what is queued and stop the delivery thread. */
+PYLOG_API void pylog_internal_delivery_close(void);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* PYLOG_INTERNAL_DELIVERY_H_ */
