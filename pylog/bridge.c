@@ -504,8 +504,9 @@ bridge_name_thread(PyObject *record)
 }
 
 /* record = logger.makeRecord(logger.name, level, pathname, lineno, msg, (),
- * exc_info, funcName); extras and thread name set on it; then
- * logger.handle(record). `saved` is the caller's pending exception, for
+ * exc_info, funcName, None, None), all ten positional as Logger._log passes
+ * them (an override may require each); extras and thread name set on it;
+ * then logger.handle(record). `saved` is the caller's pending exception, for
  * PYLOG_EXCEPTION. 0 or -1 with an exception set. */
 static int
 bridge_handle(const site_call *call, PyObject *logger, const message *msg,
@@ -544,9 +545,9 @@ bridge_handle(const site_call *call, PyObject *logger, const message *msg,
     if (exc_info == NULL) {
         goto done;
     }
-    record = PyObject_CallMethod(logger, "makeRecord", "OiOiO()OO", name,
+    record = PyObject_CallMethod(logger, "makeRecord", "OiOiO()OOOO", name,
                                  call->level, pathname, call->line, text,
-                                 exc_info, func);
+                                 exc_info, func, Py_None, Py_None);
     if (record == NULL) {
         goto done;
     }
