@@ -485,14 +485,24 @@ done:
 }
 
 /* Name a record made for a thread Python does not know (see
- * pylog_internal_compat_thread_name). 0 or -1 with an exception set. */
+ * pylog_internal_compat_thread_name), unless the record has no thread name
+ * (logging.logThreads is off). 0 or -1 with an exception set. */
 static int
 bridge_name_thread(PyObject *record)
 {
     char name[64];
     PyObject *value;
-    int status;
+    int status, unnamed;
 
+    value = PyObject_GetAttrString(record, "threadName");
+    if (value == NULL) {
+        return -1;
+    }
+    unnamed = value == Py_None;
+    Py_DECREF(value);
+    if (unnamed) {
+        return 0;
+    }
     pylog_internal_compat_thread_name(name, sizeof name);
     value = PyUnicode_DecodeUTF8(name, (Py_ssize_t)strlen(name), "replace");
     if (value == NULL) {

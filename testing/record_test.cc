@@ -31,7 +31,22 @@ PyObject *CLog(PyObject *, PyObject *text) {
     Py_RETURN_NONE;
 }
 
-PyMethodDef c_log_def = {"c_log", CLog, METH_O, nullptr};
+// c_log_nogil(text): the same from a Python thread that released the GIL.
+PyObject *CLogNoGil(PyObject *, PyObject *text) {
+    const char *utf8 = PyUnicode_AsUTF8(text);
+    if (utf8 == nullptr) {
+        return nullptr;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    PYLOG_WARN("%s", utf8);
+    Py_END_ALLOW_THREADS
+    Py_RETURN_NONE;
+}
+
+PyMethodDef c_log_defs[] = {
+    {"c_log", CLog, METH_O, nullptr},
+    {"c_log_nogil", CLogNoGil, METH_O, nullptr},
+};
 
 // Python's time.time() in C: the same clock (CLOCK_REALTIME).
 double Now() {
@@ -71,13 +86,15 @@ class RecordTest : public PylogTest {
     void SetUp() override {
         PylogTest::SetUp();
         InstallDefaults();
-        PyObject *function = PyCFunction_New(&c_log_def, nullptr);
-        ASSERT_NE(function, nullptr);
-        ASSERT_EQ(PyDict_SetItemString(
-                      PyModule_GetDict(PyImport_AddModule("__main__")),
-                      "c_log", function),
-                  0);
-        Py_DECREF(function);
+        for (PyMethodDef &def : c_log_defs) {
+            PyObject *function = PyCFunction_New(&def, nullptr);
+            ASSERT_NE(function, nullptr);
+            ASSERT_EQ(PyDict_SetItemString(
+                          PyModule_GetDict(PyImport_AddModule("__main__")),
+                          def.ml_name, function),
+                      0);
+            Py_DECREF(function);
+        }
         Py("import os, time, asyncio, queue, logging.handlers, unittest\n"
            "py_logger = logging.getLogger('record.site')\n"
            "def py_log(text):\n"
@@ -85,7 +102,8 @@ class RecordTest : public PylogTest {
     }
     void TearDown() override {
         Py("for name in ('record', 'record.site'):\n"
-           "    logging.getLogger(name).filters.clear()\n");
+           "    logging.getLogger(name).filters.clear()\n"
+           "logging.logThreads = True\n");
         PylogTest::TearDown();
     }
     // Str(expr) == "True", with the expression in the failure message.
@@ -179,6 +197,18 @@ TEST_F(RecordTest, PythonThreadKeepsItsThreadingName) {
     ExpectTrue("capture.records[0].thread == worker.ident");
 }
 
+TEST_F(RecordTest, PythonThreadWithoutTheGilKeepsItsThreadingName) {
+    Py("worker = threading.Thread(target=c_log_nogil,\n"
+       "                          args=('GIL released',), name='py-nogil')\n"
+       "worker.start()\n"
+       "worker.join()\n"
+       "c_log_nogil('main, GIL released')\n");
+    ASSERT_EQ(Count(), 2);
+    EXPECT_EQ(Attr(0, "threadName"), "py-nogil");
+    ExpectTrue("capture.records[0].thread == worker.ident");
+    EXPECT_EQ(Attr(1, "threadName"), "MainThread");
+}
+
 TEST_F(RecordTest, NamedCThreadKeepsItsName) {
     CThreadCall call = LogFromCThread("rec-named");
     ASSERT_EQ(Count(), 2);
@@ -197,6 +227,16 @@ TEST_F(RecordTest, UnnamedCThreadIsNamedAfterItsTid) {
     EXPECT_EQ(Attr(0, "thread"), std::to_string(call.ident));
     EXPECT_EQ(Attr(1, "thread"), std::to_string(call.ident));
     ExpectTrue("capture.records[0].process == os.getpid()");
+}
+
+// logging.logThreads = False: Python leaves thread and threadName None.
+TEST_F(RecordTest, NoThreadFieldsWhenLoggingOmitsThem) {
+    Py("logging.logThreads = False");
+    LogFromCThread("rec-quiet");
+    Py("c_log('main')\npy_log('main')");
+    ASSERT_EQ(Count(), 4);
+    EXPECT_EQ(Str("[(r.thread, r.threadName) for r in capture.records]"),
+              "[(None, None), (None, None), (None, None), (None, None)]");
 }
 
 TEST_F(RecordTest, CThreadRecordIsTimedAtItsCall) {
