@@ -144,7 +144,7 @@ static int
 record_set_origin(PyObject *record, const pending_origin *origin)
 {
     PyObject *logging, *start, *value;
-    int status;
+    int status, unnamed;
 
     logging = PyImport_ImportModule("logging");
     if (logging == NULL) {
@@ -159,6 +159,16 @@ record_set_origin(PyObject *record, const pending_origin *origin)
     Py_DECREF(start);
     if (status < 0) {
         return -1;
+    }
+    /* logging.logThreads off: Python left thread and threadName None */
+    value = PyObject_GetAttrString(record, "threadName");
+    if (value == NULL) {
+        return -1;
+    }
+    unnamed = value == Py_None;
+    Py_DECREF(value);
+    if (unnamed) {
+        return pylog_internal_compat_clear_task(record);
     }
     value = PyLong_FromUnsignedLong(origin->thread_id);
     if (value == NULL) {
@@ -219,10 +229,12 @@ pylog_internal_record_make(PyObject *logger, const site_call *call,
     if (exc_info == NULL) {
         goto error;
     }
-    /* args is (): the message is final, `%` in it is never re-read */
-    record = PyObject_CallMethod(logger, "makeRecord", "OiOiO()OO", name,
+    /* args is (): the message is final, `%` in it is never re-read. All
+       ten arguments positional, as Logger._log passes them: an override
+       of makeRecord may require each. */
+    record = PyObject_CallMethod(logger, "makeRecord", "OiOiO()OOOO", name,
                                  call->level, pathname, call->line, msg,
-                                 exc_info, func);
+                                 exc_info, func, Py_None, Py_None);
     if (record == NULL) {
         goto error;
     }

@@ -90,6 +90,36 @@ TEST_P(InvalidationTest, FileConfig) {
     EXPECT_EQ(After(), 1);
 }
 
+// What pylog cannot see: direct assignments. A direct `level` assignment
+// is seen after pylog_reset() when caching levels; the other modes ask
+// logger.isEnabledFor(), whose own cache (warmed by SetUp's statement) such
+// an assignment leaves stale in Python too, until setLevel().
+TEST_P(InvalidationTest, DirectLevelAssignmentNeedsResetWhenCachingLevels) {
+    Py("child = logging.getLogger('inval.child')\n"
+       "child.level = logging.INFO\n");
+    EXPECT_EQ(After(), 0);
+    EXPECT_EQ(Str("child.isEnabledFor(logging.INFO)"),
+              GetParam() == PYLOG_CACHE_LOGGERS_AND_LEVELS ? "True" : "False");
+    pylog_reset();
+    const long expected = GetParam() == PYLOG_CACHE_LOGGERS_AND_LEVELS ? 1 : 0;
+    EXPECT_EQ(After(), expected);
+    Py("child.setLevel(logging.INFO)");
+    EXPECT_EQ(After(), expected + 1);
+}
+
+TEST_P(InvalidationTest, DirectDisabledAssignments) {
+    Py("child = logging.getLogger('inval.child')\n"
+       "child.setLevel(logging.INFO)\n"
+       "child.disabled = True\n");
+    // Logger.handle() checks `disabled` itself: never a record.
+    EXPECT_EQ(After(), 0);
+    Py("child.disabled = False");
+    const long expected = GetParam() == PYLOG_CACHE_LOGGERS_AND_LEVELS ? 0 : 1;
+    EXPECT_EQ(After(), expected);
+    pylog_reset();
+    EXPECT_EQ(After(), expected + 1);
+}
+
 // One site per caching mode, so each starts under a fresh placeholder.
 void FreshSite(int caching) {
     switch (caching) {
