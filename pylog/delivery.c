@@ -13,8 +13,8 @@
  *   delivery_progress  pylog_flush() without the GIL sleeps on it; broadcast
  *                      after every drain.
  *   delivery_state     the delivery thread: none, running or stopping.
- *   delivery_sleeping  atomic, seq_cst: the delivery thread is about to wait
- *                      or waiting; producers signal only then (see
+ *   delivery_sleeping  atomic (seq_cst RMWs): the delivery thread is about
+ *                      to wait or waiting; producers signal only then (see
  *                      delivery_wake_thread for the handshake).
  *   delivery_drainer   atomic flag: one thread at a time delivers queued
  *                      records, so they reach Python in queue order even
@@ -67,18 +67,20 @@ static __thread int delivery_draining;
 static void delivery_start_thread(void);
 
 /* Make sure a waiting delivery thread sees what was just queued: the
- * thread stores delivery_sleeping then checks the queue; a producer pushes
- * then loads delivery_sleeping. With both seq_cst, at least one of them
- * sees the other, so a record is never left waiting for a sleeper. */
+ * thread swaps delivery_sleeping to 1 and then checks the queue; a producer
+ * pushes and then reads delivery_sleeping with a read-modify-write. Both
+ * are RMWs on one variable, so one of them comes first: if the producer's
+ * reads 0, the thread's swap reads the producer's write and synchronises
+ * with it, so its check sees the record; else the producer sees 1 and
+ * signals. A record is never left waiting for a sleeper. */
 static void
 delivery_wake_thread(void)
 {
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     /* relaxed: a stale STATE_NONE only costs a trip through the lock */
     if (__atomic_load_n(&delivery_state, __ATOMIC_RELAXED) == STATE_NONE) {
         delivery_start_thread();
     }
-    if (__atomic_load_n(&delivery_sleeping, __ATOMIC_SEQ_CST)) {
+    if (__atomic_fetch_or(&delivery_sleeping, 0, __ATOMIC_SEQ_CST)) {
         /* delivery_lock: the handshake; released right below. */
         pthread_mutex_lock(&delivery_lock);
         __atomic_store_n(&delivery_sleeping, 0, __ATOMIC_SEQ_CST);
@@ -116,8 +118,8 @@ static void
 delivery_give_drainer(void)
 {
     delivery_draining = 0;
-    /* seq_cst: ordered before delivery_wake_thread's fence and loads, so
-       the delivery thread, if it saw the flag taken, is woken */
+    /* seq_cst: before delivery_wake_thread's RMW, so the delivery thread,
+       if it saw the flag taken, is woken (see there) */
     __atomic_store_n(&delivery_drainer, 0, __ATOMIC_SEQ_CST);
     if (!pylog_internal_queue_empty()) {
         delivery_wake_thread();
@@ -323,9 +325,8 @@ delivery_main(void *unused)
                 pthread_mutex_unlock(&delivery_lock);
                 return NULL;
             }
-            /* seq_cst: see delivery_wake_thread */
-            __atomic_store_n(&delivery_sleeping, 1, __ATOMIC_SEQ_CST);
-            __atomic_thread_fence(__ATOMIC_SEQ_CST);
+            /* seq_cst RMW: see delivery_wake_thread */
+            __atomic_exchange_n(&delivery_sleeping, 1, __ATOMIC_SEQ_CST);
             if (!pylog_internal_queue_empty() &&
                 __atomic_load_n(&delivery_drainer, __ATOMIC_SEQ_CST) == 0) {
                 __atomic_store_n(&delivery_sleeping, 0, __ATOMIC_SEQ_CST);

@@ -6,6 +6,8 @@
 #define PYLOG_TARGET "testext"
 #include "pylog/pylog.h"
 
+#include <pthread.h>
+
 #define TESTEXT_CAT(A, B) A##B
 #define TESTEXT_INIT(NAME) TESTEXT_CAT(PyInit_, NAME)
 #define TESTEXT_STR(NAME) #NAME
@@ -106,6 +108,71 @@ testext_log_other(PyObject *module, PyObject *args)
     Py_RETURN_NONE;
 }
 
+#define TESTEXT_MAX_THREADS 16
+
+typedef struct testext_worker {
+    pthread_t thread;
+    int index;
+    int count;
+} testext_worker;
+
+/* One C thread that never holds the GIL: WARNING "<index>:<i>" count times. */
+static void *
+testext_worker_main(void *arg)
+{
+    const testext_worker *worker = (const testext_worker *)arg;
+
+    for (int i = 0; i < worker->count; i++) {
+        PYLOG_WARN("%d:%d", worker->index, i);
+    }
+    return NULL;
+}
+
+/* log_from_threads(n, count): n C threads log `count` records each without
+ * the GIL; returns once they ended, without flushing: the records are
+ * queued for pylog's delivery thread or the next flush. */
+static PyObject *
+testext_log_from_threads(PyObject *module, PyObject *args)
+{
+    testext_worker workers[TESTEXT_MAX_THREADS];
+    int n, count, started = 0;
+
+    (void)module;
+    if (!PyArg_ParseTuple(args, "ii", &n, &count)) {
+        return NULL;
+    }
+    if (n < 1 || n > TESTEXT_MAX_THREADS) {
+        PyErr_SetString(PyExc_ValueError, "1 to 16 threads");
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (; started < n; started++) {
+        workers[started].index = started;
+        workers[started].count = count;
+        if (pthread_create(&workers[started].thread, NULL,
+                           testext_worker_main, &workers[started]) != 0) {
+            break;
+        }
+    }
+    for (int i = 0; i < started; i++) {
+        pthread_join(workers[i].thread, NULL);
+    }
+    Py_END_ALLOW_THREADS
+    if (started < n) {
+        PyErr_SetString(PyExc_OSError, "pthread_create failed");
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+testext_flush(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    return PyLong_FromLong(pylog_flush());
+}
+
 static PyObject *
 testext_enabled(PyObject *module, PyObject *args)
 {
@@ -148,6 +215,8 @@ static PyMethodDef testext_methods[] = {
     {"log", testext_log, METH_VARARGS, NULL},
     {"log_other", testext_log_other, METH_VARARGS, NULL},
     {"enabled", testext_enabled, METH_VARARGS, NULL},
+    {"log_from_threads", testext_log_from_threads, METH_VARARGS, NULL},
+    {"flush", testext_flush, METH_NOARGS, NULL},
     {"reset", testext_reset, METH_NOARGS, NULL},
     {"stats", testext_stats, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL}};

@@ -75,6 +75,25 @@ class TwoExtensionsTest(unittest.TestCase):
         self.assertEqual(names.count("a.testext"), 400)
         self.assertEqual(names.count("b.testext"), 400)
 
+    def test_both_queue_from_c_threads_at_once(self):
+        # Each extension has its own queue, delivery thread and counters.
+        workers = [threading.Thread(target=ext.log_from_threads, args=(4, 500))
+                   for ext in (testext_a, testext_b)]
+        a0, b0 = testext_a.stats(), testext_b.stats()
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        self.assertEqual(testext_a.flush(), 0)
+        self.assertEqual(testext_b.flush(), 0)
+        names = [r.name for r in self.capture.records]
+        # a filters at ERROR: its WARNINGs stop at its own filter.
+        self.assertEqual(names.count("a.testext"), 0)
+        self.assertEqual(names.count("b.testext"), 2000)
+        self.assertEqual(testext_a.stats()[:2], a0[:2])
+        self.assertEqual(testext_b.stats()[0], b0[0] + 2000)
+        self.assertEqual(testext_b.stats()[1], b0[1])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -55,7 +55,7 @@ hello_worker(void *arg)
 {
     int count = *(const int *)arg;
 
-    /* This thread never held the GIL; pylog takes it only to emit. */
+    /* This thread never holds the GIL: pylog queues its records. */
     for (int i = 0; i < count; i++) {
         PYLOG_LOG_TARGET("hello::worker", PYLOG_LEVEL_INFO,
                          "worker message %d of %d", i + 1, count);
