@@ -509,6 +509,9 @@ pylog_internal_delivery_open(int mode, size_t queue_capacity)
         return -1;
     }
     pthread_once(&delivery_fork_once, delivery_register_fork);
+    /* Drops of an earlier installation are in the stats; this interpreter
+       is not told about them. */
+    __atomic_store_n(&delivery_overflow, 0, __ATOMIC_RELAXED);
     /* relaxed: the release store of the new generation publishes it */
     __atomic_store_n(&delivery_mode, mode, __ATOMIC_RELAXED);
     return 0;

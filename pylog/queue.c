@@ -158,6 +158,9 @@ pylog_internal_queue_open(size_t capacity)
     queue_ring *ring = __atomic_load_n(&queue_current, __ATOMIC_RELAXED);
 
     if (ring != NULL && ring->capacity == capacity) {
+        /* A statement that passed its check before the last uninstall may
+           have pushed after that uninstall emptied the ring. */
+        pylog_internal_queue_discard();
         return 0;
     }
     ring = queue_ring_new(capacity);

@@ -58,6 +58,27 @@ void LogFromCThread(int tag, int n) {
     }
 }
 
+// `threads` threads log `each` records "<thread>:<i>": the even ones
+// without the GIL, the odd ones holding it throughout (it passes between
+// them as their handlers run). Call it without the GIL.
+void LogFromMixedThreads(int threads, int each) {
+    std::vector<std::thread> running;
+    for (int t = 0; t < threads; t++) {
+        running.emplace_back([t, each] {
+            if (t % 2 == 0) {
+                LogFromCThread(t, each);
+                return;
+            }
+            PyGILState_STATE gil = PyGILState_Ensure();
+            LogFromCThread(t, each);
+            PyGILState_Release(gil);
+        });
+    }
+    for (auto &thread : running) {
+        thread.join();
+    }
+}
+
 // Functions the Python side of a test calls into, as an extension would
 // expose them: module `ext` in __main__.
 PyObject *ExtLog(PyObject *, PyObject *args) {
@@ -365,21 +386,7 @@ TEST_F(DeliveryTest, StressEveryRecordOnceInPerThreadOrder) {
     Watchdog watchdog(300);
     {
         GilReleased released;
-        std::vector<std::thread> threads;
-        for (int t = 0; t < kThreads; t++) {
-            threads.emplace_back([t] {
-                if (t % 2 == 0) {
-                    LogFromCThread(t, kEach);
-                    return;
-                }
-                PyGILState_STATE gil = PyGILState_Ensure();
-                LogFromCThread(t, kEach);
-                PyGILState_Release(gil);
-            });
-        }
-        for (auto &thread : threads) {
-            thread.join();
-        }
+        LogFromMixedThreads(kThreads, kEach);
         ASSERT_EQ(pylog_flush(), 0);
     }
     EXPECT_EQ(Dropped() - dropped_before, 0u);
@@ -411,21 +418,7 @@ TEST_F(DeliveryTest, StressWithATinyQueueAccountsForEveryRecord) {
     Watchdog watchdog(300);
     {
         GilReleased released;
-        std::vector<std::thread> threads;
-        for (int t = 0; t < kThreads; t++) {
-            threads.emplace_back([t] {
-                if (t % 2 == 0) {
-                    LogFromCThread(t, kEach);
-                    return;
-                }
-                PyGILState_STATE gil = PyGILState_Ensure();
-                LogFromCThread(t, kEach);
-                PyGILState_Release(gil);
-            });
-        }
-        for (auto &thread : threads) {
-            thread.join();
-        }
+        LogFromMixedThreads(kThreads, kEach);
     }
     ASSERT_EQ(FlushWithoutGil(), 0);
     // A last drop may still await its notice: one more batch carries it.

@@ -61,6 +61,24 @@ threading.Thread(target=hello.from_thread, args=(20000,), daemon=True).start()
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertNotIn("Traceback", done.stderr)
 
+    def test_reimport_and_reload_keep_logging(self):
+        done = run(PRELUDE + """
+import importlib, sys
+import hello
+hello.greet('first')
+del sys.modules['hello']
+import hello as again
+importlib.reload(again)
+again.greet('second')
+again.from_thread(1)
+""")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        lines = done.stdout.splitlines()
+        self.assertIn("hello, first!", lines)
+        self.assertIn("hello, second!", lines)
+        self.assertIn("worker message 1 of 1", lines)
+        self.assertEqual(done.stderr, "")
+
     def test_records_queued_at_exit_are_delivered(self):
         done = run(PRELUDE + """
 import testext_a

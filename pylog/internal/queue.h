@@ -52,7 +52,8 @@ PYLOG_API void pylog_internal_pending_origin(pending_origin *origin);
 /* Make the queue hold `capacity` records (GIL held, at install). The ring is
  * never freed while the process lives, because a thread without the GIL may
  * be pushing into it at any moment; a new capacity retires the old ring
- * (emptied, its records counted as dropped). 0, or -1 when out of memory. */
+ * (emptied, its records counted as dropped). Records left from an earlier
+ * installation are dropped too. 0, or -1 when out of memory. */
 PYLOG_API int pylog_internal_queue_open(size_t capacity);
 
 /* Push a record; the queue owns it on success. 0; -1 when the queue is full

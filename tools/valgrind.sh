@@ -1,0 +1,58 @@
+#!/bin/bash
+# Runs pylog's embedding GoogleTest binaries under valgrind memcheck with
+# PYTHONMALLOC=malloc (so Python's allocations are visible to it too).
+# Passes when valgrind reports no error in any stack that goes through pylog
+# (frames in pylog/*.c); errors only inside libpython are listed, not
+# counted (CPython is not valgrind-clean by design: its own suppression file
+# covers its allocator only). The stress tests are skipped (hours under
+# valgrind); everything else runs.
+#   tools/valgrind.sh [test names...]    default: every *_test area
+set -uo pipefail
+cd "$(dirname "$0")/.."
+tools/setup.sh || exit 1
+
+tests=("$@")
+[[ ${#tests[@]} -gt 0 ]] || tests=(bridge caching delivery extra filter filter_spec
+                                   install invalidation record reinit thread)
+targets=()
+for t in "${tests[@]}"; do targets+=("//testing:${t}_test"); done
+bazel build -c dbg "${targets[@]}" || exit 1
+bin=$(bazel info -c dbg bazel-bin)  # not the bazel-bin link: it may move
+
+out=$(mktemp -d "${TMPDIR:-/tmp}/pylog-valgrind.XXXXXX")
+failed=0
+for t in "${tests[@]}"; do
+    log="$out/$t.xml"
+    PYTHONMALLOC=malloc valgrind --tool=memcheck --xml=yes --xml-file="$log" \
+        --leak-check=full --errors-for-leak-kinds=definite \
+        "$bin/testing/${t}_test" --gtest_filter='-*Stress*' \
+        >"$out/$t.out" 2>&1
+    status=$?
+    ours=$(python3 - "$log" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ours = 0
+for error in ET.parse(sys.argv[1]).getroot().iter("error"):
+    files = [f.text or "" for f in error.iter("file")]
+    dirs = [d.text or "" for d in error.iter("dir")]
+    if any(d.rstrip("/").split("/")[-1] == "pylog" for d in dirs) and \
+            any(f.endswith(".c") for f in files):
+        ours += 1
+        kind = error.findtext("kind")
+        what = error.findtext("what") or error.findtext("xwhat/text")
+        print("pylog error: %s: %s" % (kind, what), file=sys.stderr)
+print(ours)
+PY
+)
+    if [[ $status -ne 0 ]] || ! grep -q "PASSED" "$out/$t.out"; then
+        echo "FAILED $t: the test itself failed under valgrind ($out/$t.out)"
+        failed=$((failed + 1))
+    elif [[ $ours -ne 0 ]]; then
+        echo "FAILED $t: $ours valgrind error(s) in pylog code ($log)"
+        failed=$((failed + 1))
+    else
+        echo "PASSED $t"
+    fi
+done
+bazel shutdown >/dev/null 2>&1
+echo "valgrind: ${#tests[@]} binaries, $failed failed (logs in $out)"
+[[ $failed -eq 0 ]]
