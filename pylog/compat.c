@@ -85,6 +85,28 @@ pylog_internal_compat_exception_info(compat_exception *saved)
 #endif
 }
 
+#ifdef __linux__
+/* The main thread's name (the process's "comm", which new threads inherit):
+ * /proc/self/comm, else the program's name. */
+static const char *
+compat_main_thread_name(char *name, size_t size)
+{
+    FILE *comm = fopen("/proc/self/comm", "r");
+    size_t length = 0;
+
+    if (comm != NULL) {
+        length = fread(name, 1, size - 1, comm);
+        fclose(comm);
+    }
+    if (length == 0) {
+        return program_invocation_short_name;
+    }
+    name[length] = '\0';
+    name[strcspn(name, "\n")] = '\0';
+    return name;
+}
+#endif
+
 /* The calling thread's name, computed once per thread (a syscall or two)
  * and then read from thread-local storage. */
 static __thread char compat_thread_name[32];
@@ -94,12 +116,13 @@ pylog_internal_compat_thread_name(char *name, size_t size)
 {
     if (compat_thread_name[0] == '\0') {
 #ifdef __linux__
-        /* Threads inherit the process's name unless the application renamed
-           them; only a name of their own says anything. */
-        char own[16];
+        /* Threads inherit the main thread's name unless the application
+           renamed them; only a name of their own says anything. */
+        char own[16], inherited[16];
         if (pthread_getname_np(pthread_self(), own, sizeof own) == 0 &&
             own[0] != '\0' &&
-            strncmp(own, program_invocation_short_name, sizeof own - 1) != 0) {
+            strcmp(own, compat_main_thread_name(inherited,
+                                                sizeof inherited)) != 0) {
             snprintf(compat_thread_name, sizeof compat_thread_name, "%s", own);
         }
         else {

@@ -179,7 +179,9 @@ control_flush(PyObject *self, PyObject *unused)
     (void)unused;
     status = pylog_flush();
     if (status != 0) {
-        PyErr_Format(PyExc_RuntimeError, "pylog_flush failed (%d)", status);
+        PyErr_SetString(PyExc_RuntimeError,
+                        "pylog is not installed (or the interpreter is "
+                        "exiting): nothing to flush");
         return NULL;
     }
     Py_RETURN_NONE;
@@ -206,7 +208,9 @@ static PyMethodDef control_methods[] = {
      "stats($self, /)\n--\n\nCounters since the process started: {'emitted', "
      "'dropped', 'errors'}."},
     {"flush", control_flush, METH_NOARGS,
-     "flush($self, /)\n--\n\nDeliver every record queued before the call."},
+     "flush($self, /)\n--\n\nDeliver every record queued before the call "
+     "by threads that\ndo not hold the GIL (this thread delivers them "
+     "itself)."},
     {NULL, NULL, 0, NULL}};
 
 static PyType_Slot control_slots[] = {

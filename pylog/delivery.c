@@ -12,7 +12,7 @@
  *   delivery_wake      the delivery thread sleeps on it (delivery_sleeping).
  *   delivery_progress  pylog_flush() without the GIL sleeps on it; broadcast
  *                      after every drain.
- *   delivery_state     the delivery thread: none, running or stopping.
+ *   delivery_state     the delivery thread's life (STATE_*).
  *   delivery_sleeping  atomic (seq_cst RMWs): the delivery thread is about
  *                      to wait or waiting; producers signal only then (see
  *                      delivery_wake_thread for the handshake).
@@ -49,13 +49,16 @@
  * the thread (stuck in a handler) is left behind rather than hang exit. */
 #define DELIVERY_JOIN_SECONDS 10
 
-enum { STATE_NONE, STATE_RUNNING, STATE_STOPPING };
+/* The delivery thread's life: NONE (may be started), RUNNING, STOPPING
+ * (asked to end), CLOSED (pylog is closing or closed, or the interpreter
+ * went away: none may start until the next install). */
+enum { STATE_NONE, STATE_RUNNING, STATE_STOPPING, STATE_CLOSED };
 
 static pthread_mutex_t delivery_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t delivery_wake = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t delivery_progress = PTHREAD_COND_INITIALIZER;
 static pthread_t delivery_thread;
-static int delivery_state = STATE_NONE;
+static int delivery_state = STATE_CLOSED;
 static int delivery_sleeping;
 static int delivery_drainer;
 static uint64_t delivery_overflow;
@@ -146,8 +149,7 @@ delivery_deliver_pending(pending *record, compat_exception *saved)
 
 /* Deliver up to `limit` queued records, oldest first, after a drop notice
  * if records were lost since the last one. GIL: held, exception saved;
- * the caller holds the drainer flag or, in pylog_flush(), delivers
- * alongside a drainer parked inside Python. */
+ * the caller holds the drainer flag. */
 static void
 delivery_drain(uint64_t limit, compat_exception *saved)
 {
@@ -336,7 +338,24 @@ delivery_main(void *unused)
         }
         pthread_mutex_unlock(&delivery_lock);
         if (pylog_internal_bridge_closed()) {
-            return NULL; /* records left are counted at uninstall */
+            /* The interpreter is going: never touch it again. Records left
+               are counted as dropped at the next install. */
+            int joining;
+
+            /* delivery_lock: the state change; released right below.
+               STOPPING means a thread is about to join this one. */
+            pthread_mutex_lock(&delivery_lock);
+            joining = delivery_state == STATE_STOPPING;
+            if (!joining) {
+                __atomic_store_n(&delivery_state, STATE_CLOSED,
+                                 __ATOMIC_RELAXED);
+                pthread_cond_broadcast(&delivery_progress);
+            }
+            pthread_mutex_unlock(&delivery_lock);
+            if (!joining) {
+                pthread_detach(pthread_self());
+            }
+            return NULL;
         }
         /* The only place pylog waits for the GIL on its own behalf. */
         gil = PyGILState_Ensure();
@@ -363,7 +382,8 @@ delivery_start_thread(void)
     pthread_mutex_unlock(&delivery_lock);
 }
 
-/* Deliver everything queued now. GIL: held. */
+/* Deliver everything queued now, unless another thread is delivering it.
+ * GIL: held. */
 static void
 delivery_flush_with_gil(void)
 {
@@ -372,17 +392,17 @@ delivery_flush_with_gil(void)
     if (delivery_depth > 0) {
         return; /* from a handler pylog is delivering to: that goes on */
     }
+    /* Another thread delivering the queue is parked inside Python (we hold
+       the GIL): it delivers the rest, in order. Delivering alongside it
+       would let a record overtake the one it holds, and waiting for it
+       could wait for a lock this thread holds. */
+    if (!delivery_take_drainer()) {
+        return;
+    }
     pylog_internal_compat_exception_save(&saved);
-    if (delivery_take_drainer()) {
-        delivery_drain(delivery_backlog(), &saved);
-        delivery_give_drainer();
-    }
-    else {
-        /* The drainer is parked inside Python and may need the GIL we
-           hold: deliver alongside it rather than wait for it. */
-        delivery_drain(delivery_backlog(), &saved);
-    }
+    delivery_drain(delivery_backlog(), &saved);
     pylog_internal_compat_exception_restore(&saved);
+    delivery_give_drainer();
 }
 
 int
@@ -429,13 +449,14 @@ delivery_stop_thread(void)
 {
     int joinable;
 
-    /* delivery_lock: the state change; released before the join. */
+    /* delivery_lock: the state change; released before the join. From
+       here on no delivery thread starts (STOPPING, then CLOSED). */
     pthread_mutex_lock(&delivery_lock);
     joinable = delivery_state == STATE_RUNNING;
-    if (joinable) {
-        __atomic_store_n(&delivery_state, STATE_STOPPING, __ATOMIC_RELAXED);
-        pthread_cond_signal(&delivery_wake);
-    }
+    __atomic_store_n(&delivery_state,
+                     joinable ? STATE_STOPPING : STATE_CLOSED,
+                     __ATOMIC_RELAXED);
+    pthread_cond_signal(&delivery_wake);
     pthread_cond_broadcast(&delivery_progress);
     pthread_mutex_unlock(&delivery_lock);
     if (joinable) {
@@ -454,7 +475,7 @@ delivery_stop_thread(void)
     }
     /* delivery_lock: the state change; released right below. */
     pthread_mutex_lock(&delivery_lock);
-    __atomic_store_n(&delivery_state, STATE_NONE, __ATOMIC_RELAXED);
+    __atomic_store_n(&delivery_state, STATE_CLOSED, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&delivery_lock);
 }
 
@@ -484,7 +505,9 @@ delivery_after_fork_child(void)
     pthread_mutex_unlock(&delivery_lock);
     pthread_cond_init(&delivery_wake, NULL);
     pthread_cond_init(&delivery_progress, NULL);
-    delivery_state = STATE_NONE;
+    if (delivery_state != STATE_CLOSED) {
+        delivery_state = STATE_NONE; /* started again on demand */
+    }
     delivery_sleeping = 0;
     delivery_drainer = 0;
     delivery_draining = 0;
@@ -512,6 +535,13 @@ pylog_internal_delivery_open(int mode, size_t queue_capacity)
     /* Drops of an earlier installation are in the stats; this interpreter
        is not told about them. */
     __atomic_store_n(&delivery_overflow, 0, __ATOMIC_RELAXED);
+    /* delivery_lock: the state change; released right below. A thread
+       that ended on its own (CLOSED) has detached itself. */
+    pthread_mutex_lock(&delivery_lock);
+    if (delivery_state == STATE_CLOSED) {
+        __atomic_store_n(&delivery_state, STATE_NONE, __ATOMIC_RELAXED);
+    }
+    pthread_mutex_unlock(&delivery_lock);
     /* relaxed: the release store of the new generation publishes it */
     __atomic_store_n(&delivery_mode, mode, __ATOMIC_RELAXED);
     return 0;

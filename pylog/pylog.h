@@ -396,9 +396,11 @@ PYLOG_API void pylog_reset(void);
  * without the GIL wakes pylog's delivery thread and waits (on a condition
  * variable) until all those records are finished, so it must not be called
  * by a thread that the GIL holder is waiting for. A thread that holds the
- * GIL delivers the queue itself and never waits for another thread: a
- * record that another thread took and is inside of (its handler let the GIL
- * go) finishes when that thread runs again. Called from a
+ * GIL delivers the queue itself and never waits for another thread; when
+ * another thread is delivering the queue at that moment (inside a handler
+ * that let the GIL go), it leaves the rest to that thread, in order, and
+ * returns. To wait for the records of threads you joined, flush before
+ * taking the GIL back. Called from a
  * handler that pylog is delivering to, it returns at once (the delivery
  * under way goes on), so a handler cannot recurse through it. Returns 0;
  * PYLOG_ERR_NOT_INSTALLED when pylog is not installed or the interpreter

@@ -156,14 +156,6 @@ class DeliveryTest : public PylogTest {
         Py_DECREF(ext);
     }
 
-    // pylog_flush() with the GIL released: it waits until every queued
-    // record is finished, including one the delivery thread is inside of
-    // (a flush holding the GIL cannot wait for that thread).
-    static int FlushWithoutGil() {
-        GilReleased released;
-        return pylog_flush();
-    }
-
     void InstallQueue(size_t capacity, int delivery = PYLOG_DELIVERY_AUTO) {
         pylog_config config;
         pylog_config_init(&config);
@@ -268,7 +260,7 @@ TEST_F(DeliveryTest, QueuedRecordsKeepTheirCallsTimeAndThread) {
     Py("import time\nbefore = time.time()");
     std::thread(LogFromCThread, 1, 1).join();
     Py("time.sleep(0.05)\nafter_call = time.time() - 0.05");
-    ASSERT_EQ(pylog_flush(), 0);
+    ASSERT_EQ(FlushWithoutGil(), 0);
     ASSERT_EQ(Count(), 1);
     Py("r = capture.records[0]");
     EXPECT_EQ(Str("before <= r.created <= after_call"), "True");
@@ -563,7 +555,7 @@ TEST_F(DeliveryTest, ForkedChildLogsAndParentIsUnaffected) {
     EXPECT_EQ(Long("child_status"), 0);
     EXPECT_EQ(Str("child_said"), "child main,7:0,7:1,7:2");
     std::thread(LogFromCThread, 1, 2).join();
-    ASSERT_EQ(pylog_flush(), 0);
+    ASSERT_EQ(FlushWithoutGil(), 0);
     EXPECT_EQ(Str("[r.msg for r in capture.records]"), "['0:0', '1:0', '1:1']");
 }
 

@@ -116,6 +116,11 @@ long Long(const std::string &expr) {
     return out;
 }
 
+int FlushWithoutGil() {
+    GilReleased released;
+    return pylog_flush();
+}
+
 void PylogTest::SetUp() {
     ASSERT_TRUE(PyGILState_Check());
     pylog_internal_config_uninstall();

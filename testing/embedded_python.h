@@ -40,6 +40,12 @@ class GilReleased {
     PyThreadState *state_;
 };
 
+// pylog_flush() with the GIL released (main thread only): it returns once
+// every record queued before it is delivered, also when another thread is
+// delivering the queue at that moment (a flush holding the GIL would leave
+// those records to that thread).
+int FlushWithoutGil();
+
 class PylogTest : public ::testing::Test {
   protected:
     void SetUp() override;

@@ -301,8 +301,8 @@ TEST_F(ExtraTest, FieldsFromAThreadWithoutTheGil) {
                               PYLOG_KV_FLOAT("x", 1.5)};
             PYLOG_LOG_KV(PYLOG_LEVEL_WARN, kvs, 3, "from %s", user);
             std::strcpy(user, "CLOBBERED");
-            pylog_flush();
         }).join();
+        pylog_flush();
     }
     ASSERT_EQ(Count(), 1);
     EXPECT_EQ(Attr(0, "user"), "worker");

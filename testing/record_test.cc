@@ -4,6 +4,8 @@
 // library's helpers (assertLogs, QueueHandler, logger classes, record
 // factories) working on it unchanged.
 #define PYLOG_TARGET "record::site"
+#include "testing/embedded_python.h"
+
 #include <pthread.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -12,8 +14,6 @@
 #include <string>
 #include <thread>
 
-#include "testing/embedded_python.h"
-
 namespace pylog_testing {
 namespace {
 
@@ -21,8 +21,7 @@ int c_log_line;
 
 // c_log(text): a WARNING statement at logger "record.site", called from
 // Python so that it runs on Python's thread and inside Python's tasks.
-PyObject *
-CLog(PyObject *, PyObject *text) {
+PyObject *CLog(PyObject *, PyObject *text) {
     const char *utf8 = PyUnicode_AsUTF8(text);
     if (utf8 == nullptr) {
         return nullptr;
@@ -33,17 +32,17 @@ CLog(PyObject *, PyObject *text) {
 }
 
 // c_log_nogil(text): the same from a Python thread that released the GIL.
-PyObject *
-CLogNoGil(PyObject *, PyObject *text) {
+PyObject *CLogNoGil(PyObject *, PyObject *text) {
     const char *utf8 = PyUnicode_AsUTF8(text);
     if (utf8 == nullptr) {
         return nullptr;
     }
-    Py_BEGIN_ALLOW_THREADS PYLOG_WARN("%s", utf8);
-    Py_END_ALLOW_THREADS
-    // Queued without the GIL: deliver it while this thread still runs (its
-    // threading name is looked up at delivery).
+    Py_BEGIN_ALLOW_THREADS
+    PYLOG_WARN("%s", utf8);
+    // Queued without the GIL: wait for its delivery while this thread still
+    // runs (its threading name is looked up at delivery).
     pylog_flush();
+    Py_END_ALLOW_THREADS
     Py_RETURN_NONE;
 }
 
@@ -53,8 +52,7 @@ PyMethodDef c_log_defs[] = {
 };
 
 // Python's time.time() in C: the same clock (CLOCK_REALTIME).
-double
-Now() {
+double Now() {
     timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     return static_cast<double>(now.tv_sec) + now.tv_nsec * 1e-9;
@@ -69,29 +67,26 @@ struct CThreadCall {
 
 // Two statements from a new C thread, named `name` unless it is null; the
 // GIL is released meanwhile so that the thread is one Python never saw.
-CThreadCall
-LogFromCThread(const char *name) {
+CThreadCall LogFromCThread(const char *name) {
     CThreadCall call;
-    {
-        GilReleased released;
-        std::thread([&call, name] {
-            if (name != nullptr) {
-                pthread_setname_np(pthread_self(), name);
-            }
-            call.ident = static_cast<unsigned long>(pthread_self());
-            call.tid = static_cast<long>(syscall(SYS_gettid));
-            call.before = Now();
-            PYLOG_WARN("from a C thread");
-            call.after = Now();
-            PYLOG_WARN("again from the same C thread");
-        }).join();
-    }
-    pylog_flush();  // the thread queued its records
+    GilReleased released;
+    std::thread([&call, name] {
+        if (name != nullptr) {
+            pthread_setname_np(pthread_self(), name);
+        }
+        call.ident = static_cast<unsigned long>(pthread_self());
+        call.tid = static_cast<long>(syscall(SYS_gettid));
+        call.before = Now();
+        PYLOG_WARN("from a C thread");
+        call.after = Now();
+        PYLOG_WARN("again from the same C thread");
+    }).join();
+    pylog_flush();  // the thread queued its records; wait for them
     return call;
 }
 
 class RecordTest : public PylogTest {
-   protected:
+  protected:
     void SetUp() override {
         PylogTest::SetUp();
         InstallDefaults();
@@ -155,9 +150,8 @@ TEST_F(RecordTest, CallSiteFieldsAreDerivedAsPythonDoes) {
     EXPECT_EQ(Attr(0, "levelno"), "30");
     EXPECT_EQ(Attr(0, "name"), "record.site");
     ExpectTrue("rec.process == os.getpid()");
-    ExpectTrue(
-        "rec.processName == logging.LogRecord("
-        "'n', 30, 'p', 1, 'm', (), None).processName");
+    ExpectTrue("rec.processName == logging.LogRecord("
+               "'n', 30, 'p', 1, 'm', (), None).processName");
     ExpectTrue("rec.stack_info is None and rec.exc_text is None");
 }
 
@@ -184,9 +178,8 @@ TEST_F(RecordTest, TimeIsTheMomentOfTheCall) {
     ExpectTrue("0 <= c_rec.msecs < 1000");
     ExpectTrue("abs(c_rec.msecs - (c_rec.created % 1) * 1000) <= 1");
     // relativeCreated runs on the same clock as Python's own records.
-    ExpectTrue(
-        "abs((py_rec.relativeCreated - c_rec.relativeCreated)\n"
-        "    - (py_rec.created - c_rec.created) * 1000) < 0.01");
+    ExpectTrue("abs((py_rec.relativeCreated - c_rec.relativeCreated)\n"
+               "    - (py_rec.created - c_rec.created) * 1000) < 0.01");
     ExpectTrue("py_rec.created - c_rec.created >= 0.009");
 }
 
@@ -257,11 +250,10 @@ TEST_F(RecordTest, CThreadRecordIsTimedAtItsCall) {
     const double created = std::stod(Attr(0, "created"));
     EXPECT_GE(created, call.before - 1e-6);
     EXPECT_LE(created, call.after + 1e-6);
-    ExpectTrue(
-        "abs((capture.records[2].relativeCreated\n"
-        "     - capture.records[0].relativeCreated)\n"
-        "    - (capture.records[2].created\n"
-        "       - capture.records[0].created) * 1000) < 0.01");
+    ExpectTrue("abs((capture.records[2].relativeCreated\n"
+               "     - capture.records[0].relativeCreated)\n"
+               "    - (capture.records[2].created\n"
+               "       - capture.records[0].created) * 1000) < 0.01");
 }
 
 #if PY_VERSION_HEX >= 0x030C0000
@@ -366,9 +358,8 @@ try:
 except AssertionError as e:
     failed = str(e)
 )");
-    EXPECT_EQ(Str("failed"),
-              "no logs of level ERROR or higher triggered on "
-              "record.site");
+    EXPECT_EQ(Str("failed"), "no logs of level ERROR or higher triggered on "
+                             "record.site");
 }
 
 TEST_F(RecordTest, QueueHandlerAndListenerDeliverTheMessageOnce) {

@@ -42,8 +42,9 @@ void OneLife(int round, std::atomic<bool> &stop_spinner) {
     PyThreadState *state = PyEval_SaveThread();
     std::thread([round] { PYLOG_INFO("round %d from a C thread", round); })
         .join();
+    int flushed = pylog_flush();  // without the GIL: waits for delivery
     PyEval_RestoreThread(state);
-    ASSERT_EQ(pylog_flush(), 0);
+    ASSERT_EQ(flushed, 0);
     ASSERT_TRUE(Run("count = len(records)"));
     EXPECT_EQ(MainLong("count"), 2) << "round " << round;
     // A C thread logging right through finalization and after it.

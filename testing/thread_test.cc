@@ -16,8 +16,8 @@ TEST_F(ThreadTest, ThreadWithoutTheGilLogs) {
     {
         GilReleased released;
         std::thread([] { PYLOG_WARN("from a C thread %d", 7); }).join();
+        ASSERT_EQ(pylog_flush(), 0);
     }
-    ASSERT_EQ(pylog_flush(), 0);
     ASSERT_EQ(Count(), 1);
     EXPECT_EQ(Attr(0, "msg"), "from a C thread 7");
     EXPECT_EQ(Attr(0, "name"), "threads");
@@ -41,8 +41,8 @@ TEST_F(ThreadTest, ManyThreadsDeliverEveryMessageOnce) {
         for (auto &thread : threads) {
             thread.join();
         }
+        ASSERT_EQ(pylog_flush(), 0);
     }
-    ASSERT_EQ(pylog_flush(), 0);
     EXPECT_EQ(Count(), kThreads * kEach);
     EXPECT_EQ(Long("len(set(r.msg for r in capture.records))"),
               kThreads * kEach);
@@ -77,8 +77,8 @@ TEST_F(ThreadTest, ResetsRacingWithLoggingThreadsAreSafe) {
         }
         stop.store(true);
         resetter.join();
+        ASSERT_EQ(pylog_flush(), 0);
     }
-    ASSERT_EQ(pylog_flush(), 0);
     EXPECT_EQ(Count(), 600);
     EXPECT_EQ(Unraisable(), 0);
 }

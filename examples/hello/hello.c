@@ -79,16 +79,16 @@ hello_from_thread(PyObject *module, PyObject *args)
     status = pthread_create(&thread, NULL, hello_worker, &count);
     if (status == 0) {
         pthread_join(thread, NULL);
+        /* The worker never waited for the GIL: its records were queued.
+           Wait for their delivery before taking the GIL back, so they come
+           before whatever the caller logs next. */
+        pylog_flush();
     }
     Py_END_ALLOW_THREADS
     if (status != 0) {
         PyErr_SetString(PyExc_OSError, "pthread_create failed");
         return NULL;
     }
-    /* The worker never waited for the GIL: its records were queued. With
-       the GIL back, deliver them now, so they come before whatever the
-       caller logs next (pylog's delivery thread would deliver them soon). */
-    pylog_flush();
     Py_RETURN_NONE;
 }
 
