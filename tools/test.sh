@@ -7,7 +7,7 @@
 #   tools/test.sh [bazel args]            the full run: //... under every CPython
 #       3.8-3.13 in $(pyenv root)/versions (a missing one is a failure), python3
 #       on PATH last; then the checks outside Bazel (fuzzing, the setuptools,
-#       pytest and external-consumer examples). One line per version and one
+#       pytest, abi3 and external-consumer examples). One line per version and one
 #       for the checks, then the sum.
 # Last line: "tests: N passed, M failed".
 set -uo pipefail
@@ -16,7 +16,7 @@ tools/setup.sh || exit 1
 
 bep=$(mktemp "${TMPDIR:-/tmp}/pylog-bep.XXXXXX")
 trap 'rm -f "$bep"' EXIT
-passed=0 failed=0 summary=()
+passed=0 failed=0 summary=() found=()
 
 # bazel_test ARGS...: `bazel test --keep_going ARGS` in the current directory;
 # adds its test cases to passed/failed.
@@ -135,6 +135,10 @@ checks() {
     check "filter spec fuzz (100k inputs, ASan+UBSan)" tools/fuzz.sh -runs=100000
     check "setuptools example, pip install + pytest caplog (/usr/bin/python3)" \
         tools/check_setuptools.sh pip /usr/bin/python3
+    if [[ ${#found[@]} -gt 0 ]]; then
+        check "abi3 example: one plain build (limited API 3.8), run under every CPython found" \
+            tools/check_abi3.sh "${found[@]}"
+    fi
     test_consumer
 }
 
@@ -154,7 +158,10 @@ else
             failed=$((failed + 1))
             summary+=("python 3.$minor (not installed: no $root/versions/3.$minor.*): 0 passed, 1 failed")
             echo "FAILED python 3.$minor: not installed" >&2
-        elif [[ $(realpath "$python") != "$default" ]]; then
+            continue
+        fi
+        found+=("$python")
+        if [[ $(realpath "$python") != "$default" ]]; then
             section "python $("$python" -c 'import platform; print(platform.python_version())')" \
                 test_version "$python" "$@" --repo_env=PYLOG_PYTHON="$python"
         fi
