@@ -57,6 +57,18 @@ class Abi3Test(unittest.TestCase):
         self.assertEqual((self.records[0].filename, self.records[0].funcName),
                          ("abi3demo.c", "abi3demo_log"))
 
+    def test_record_is_this_interpreters_logrecord(self):
+        # One build runs under every CPython: its records must have the
+        # attributes and time arithmetic of the running one (taskName in
+        # 3.12+, nanosecond start time in 3.13+), not of 3.8's headers.
+        abi3demo.log(logging.WARNING, "fields")
+        made = logging.LogRecord("x", logging.WARNING, __file__, 1, "m", None, None)
+        record = self.records[0]
+        self.assertEqual(sorted(vars(record)), sorted(vars(made)))
+        self.assertLess(abs(record.relativeCreated - made.relativeCreated), 1000.0)
+        self.assertLess(abs(record.created - made.created), 1.0)
+        self.assertTrue(0 <= record.msecs < 1000, record.msecs)
+
     def test_pending_exception_survives_and_is_logged(self):
         with self.assertRaises(ValueError) as raised:
             abi3demo.fail("boom")
