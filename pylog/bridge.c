@@ -173,7 +173,7 @@ static PyMethodDef bridge_invalidate_def = {
 static int
 bridge_hook_logging(PyObject *logging)
 {
-    PyObject *globals = NULL, *code = NULL, *install, *result = NULL;
+    PyObject *globals = NULL, *install, *result = NULL;
     int status = -1;
 
     if (bridge_invalidate_hook == NULL) {
@@ -188,8 +188,7 @@ bridge_hook_logging(PyObject *logging)
             0) {
         goto done;
     }
-    code = PyRun_String(bridge_hooks_source, Py_file_input, globals, globals);
-    if (code == NULL) {
+    if (pylog_internal_compat_run(bridge_hooks_source, globals) < 0) {
         goto done;
     }
     install = PyDict_GetItemString(globals, "install"); /* borrowed */
@@ -205,7 +204,6 @@ bridge_hook_logging(PyObject *logging)
 
 done:
     Py_XDECREF(result);
-    Py_XDECREF(code);
     Py_XDECREF(globals);
     return status;
 }
@@ -215,7 +213,7 @@ pylog_internal_bridge_install(void)
 {
     PyObject *logging = NULL, *registry = NULL;
 
-    assert(PyGILState_Check());
+    assert(pylog_internal_compat_holds_gil());
     logging = PyImport_ImportModule("logging");
     if (logging == NULL || bridge_name_trace(logging) < 0 ||
         bridge_hook_logging(logging) < 0) {
@@ -239,7 +237,7 @@ error:
 void
 pylog_internal_bridge_uninstall(void)
 {
-    assert(PyGILState_Check());
+    assert(pylog_internal_compat_holds_gil());
     Py_CLEAR(bridge_registry);
     Py_CLEAR(bridge_logging);
 }
@@ -451,7 +449,7 @@ pylog_internal_bridge_deliver(const site_call *call, const char *text,
     uint64_t generation;
     int caching, enabled;
 
-    assert(PyGILState_Check());
+    assert(pylog_internal_compat_holds_gil());
     /* Re-check under the GIL: the registry drops references only under it. */
     generation = pylog_internal_slot_generation();
     if (generation == 0) {
@@ -487,7 +485,7 @@ pylog_internal_bridge_drop_notice(uint64_t dropped)
 {
     PyObject *logger, *result;
 
-    assert(PyGILState_Check());
+    assert(pylog_internal_compat_holds_gil());
     if (bridge_logging == NULL) {
         return;
     }

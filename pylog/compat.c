@@ -1,18 +1,67 @@
 /*
- * compat.c: every CPython-version branch of pylog. Each branch names the
- * version after which it can be deleted. No locks; one thread-local (the
- * calling thread's name).
+ * compat.c: every CPython-version and ABI branch of pylog. Each version
+ * branch names the version after which it can be deleted. No locks; one
+ * thread-local (the calling thread's name); abi3 builds also keep function
+ * pointers and the running version, written once at load time.
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/compat.h"
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#if defined(Py_LIMITED_API)
+#include <dlfcn.h>
+#endif
 #ifdef __linux__
 #include <errno.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#endif
+
+#if defined(Py_LIMITED_API)
+/* abi3 builds: functions every supported CPython exports but the limited API
+ * does not declare (Py_IsFinalizing before 3.13, PyGILState_Check), looked
+ * up in the running interpreter. Set by the loader's call of compat_resolve()
+ * before any code of the extension runs, never written again: later reads
+ * need no ordering. NULL: missing. */
+static int (*compat_py_is_finalizing)(void);
+static int (*compat_py_gil_check)(void);
+/* The running CPython's version as PY_VERSION_HEX (major and minor): the
+ * behaviour of `logging` follows it, not the headers the build used. */
+static long compat_running_hex;
+
+/* The function `name` of the process (NULL if none) into *function. */
+static void
+compat_lookup(const char *name, int (**function)(void))
+{
+    void *address = dlsym(RTLD_DEFAULT, name);
+
+    /* ISO C has no object-to-function pointer cast; POSIX guarantees this. */
+    memcpy(function, &address, sizeof *function);
+}
+
+__attribute__((constructor)) static void
+compat_resolve(void)
+{
+    char *rest;
+
+    /* Public from 3.13, private (same meaning) in 3.8-3.12. */
+    compat_lookup("Py_IsFinalizing", &compat_py_is_finalizing);
+    if (compat_py_is_finalizing == NULL) {
+        compat_lookup("_Py_IsFinalizing", &compat_py_is_finalizing);
+    }
+    compat_lookup("PyGILState_Check", &compat_py_gil_check);
+    /* Py_GetVersion() is "3.13.0 (main, ...": a static string. */
+    compat_running_hex = strtol(Py_GetVersion(), &rest, 10) << 24;
+    compat_running_hex |= strtol(rest + (*rest == '.'), NULL, 10) << 16;
+}
+
+/* Nonzero when the running CPython is `hex` (PY_VERSION_HEX) or later. */
+#define COMPAT_RUNNING(hex) (compat_running_hex >= (hex))
+#else
+#define COMPAT_RUNNING(hex) (PY_VERSION_HEX >= (hex))
 #endif
 
 /* setattr(obj, name, float(value)). 0 or -1 with an exception set. */
@@ -34,7 +83,7 @@ void
 pylog_internal_compat_exception_save(compat_exception *saved)
 {
     /* GIL: held */
-#if PY_VERSION_HEX >= 0x030C0000
+#if PYLOG_COMPAT_HEX >= 0x030C0000
     saved->exc = PyErr_GetRaisedException(); /* new reference, or NULL */
 #else
     /* Delete when 3.11 is no longer supported. */
@@ -47,7 +96,7 @@ pylog_internal_compat_exception_restore(compat_exception *saved)
 {
     /* GIL: held. Anything pylog left pending is not the caller's business. */
     PyErr_Clear();
-#if PY_VERSION_HEX >= 0x030C0000
+#if PYLOG_COMPAT_HEX >= 0x030C0000
     PyErr_SetRaisedException(saved->exc); /* steals */
     saved->exc = NULL;
 #else
@@ -60,7 +109,7 @@ PyObject *
 pylog_internal_compat_exception_info(compat_exception *saved)
 {
     /* GIL: held */
-#if PY_VERSION_HEX >= 0x030C0000
+#if PYLOG_COMPAT_HEX >= 0x030C0000
     if (saved->exc == NULL) {
         Py_RETURN_NONE;
     }
@@ -143,7 +192,11 @@ pylog_internal_compat_holds_gil(void)
     /* PyGILState_Check() answers 1 whenever it cannot tell (before
        Py_Initialize, or with sub-interpreters, where pylog is not supported);
        callers ask only while the interpreter runs. */
+#if defined(Py_LIMITED_API)
+    return compat_py_gil_check != NULL && compat_py_gil_check();
+#else
     return PyGILState_Check();
+#endif
 }
 
 int
@@ -152,29 +205,31 @@ pylog_internal_compat_set_created(PyObject *record, int64_t ns,
 {
     double created = (double)ns / 1e9, msecs, relative;
 
-    /* GIL: held. LogRecord.__init__'s own arithmetic, version by version. */
-#if PY_VERSION_HEX >= 0x030D0000
-    long long start = PyLong_AsLongLong(start_time); /* time.time_ns() */
-    if (start == -1 && PyErr_Occurred()) {
-        return -1;
+    /* GIL: held. LogRecord.__init__'s own arithmetic, version by version
+       (of the running CPython: an abi3 build runs under later ones). */
+    if (COMPAT_RUNNING(0x030D0000)) {
+        long long start = PyLong_AsLongLong(start_time); /* time.time_ns() */
+        if (start == -1 && PyErr_Occurred()) {
+            return -1;
+        }
+        msecs = (double)((ns % 1000000000) / 1000000);
+        if (msecs == 999.0 && (int64_t)created != ns / 1000000000) {
+            msecs = 0.0;
+        }
+        relative = (double)(ns - start) / 1e6;
     }
-    msecs = (double)((ns % 1000000000) / 1000000);
-    if (msecs == 999.0 && (int64_t)created != ns / 1000000000) {
-        msecs = 0.0;
+    else {
+        /* Delete when 3.12 is no longer supported (3.13 counts ns). */
+        double start = PyFloat_AsDouble(start_time); /* time.time() */
+        if (start == -1.0 && PyErr_Occurred()) {
+            return -1;
+        }
+        msecs = (created - (double)(int64_t)created) * 1000;
+        if (COMPAT_RUNNING(0x030A0000)) {
+            msecs = (double)(int64_t)msecs; /* gh-89047: whole ms */
+        }
+        relative = (created - start) * 1000;
     }
-    relative = (double)(ns - start) / 1e6;
-#else
-    /* Delete when 3.12 is no longer supported (3.13 counts nanoseconds). */
-    double start = PyFloat_AsDouble(start_time); /* time.time() */
-    if (start == -1.0 && PyErr_Occurred()) {
-        return -1;
-    }
-    msecs = (created - (double)(int64_t)created) * 1000;
-#if PY_VERSION_HEX >= 0x030A0000
-    msecs = (double)(int64_t)msecs; /* gh-89047: whole milliseconds */
-#endif
-    relative = (created - start) * 1000;
-#endif
     if (compat_set_double(record, "created", created) < 0 ||
         compat_set_double(record, "msecs", msecs) < 0 ||
         compat_set_double(record, "relativeCreated", relative) < 0) {
@@ -186,24 +241,44 @@ pylog_internal_compat_set_created(PyObject *record, int64_t ns,
 int
 pylog_internal_compat_clear_task(PyObject *record)
 {
-#if PY_VERSION_HEX >= 0x030C0000
+    /* Delete the test when 3.11 is no longer supported (taskName is 3.12+). */
+    if (!COMPAT_RUNNING(0x030C0000)) {
+        return 0;
+    }
     /* GIL: held. The call did not run inside an asyncio task. */
     return PyObject_SetAttrString(record, "taskName", Py_None);
-#else
-    /* Delete when 3.11 is no longer supported (taskName is 3.12+). */
-    (void)record;
-    return 0;
-#endif
 }
 
 int
 pylog_internal_compat_is_finalizing(void)
 {
-    /* GIL: not required; both read a runtime flag. */
-#if PY_VERSION_HEX >= 0x030D0000
+    /* GIL: not required; all read a runtime flag. */
+#if PYLOG_COMPAT_HEX >= 0x030D0000
     return Py_IsFinalizing();
+#elif defined(Py_LIMITED_API)
+    /* Delete when 3.12 is no longer supported. */
+    return compat_py_is_finalizing != NULL && compat_py_is_finalizing();
 #else
     /* Delete when 3.12 is no longer supported (public from 3.13). */
     return _Py_IsFinalizing();
 #endif
+}
+
+int
+pylog_internal_compat_run(const char *code, PyObject *globals)
+{
+    /* GIL: held. Py_CompileString + PyEval_EvalCode is PyRun_String. */
+    PyObject *compiled = Py_CompileString(code, "<pylog>", Py_file_input);
+    PyObject *result;
+
+    if (compiled == NULL) {
+        return -1;
+    }
+    result = PyEval_EvalCode(compiled, globals, globals);
+    Py_DECREF(compiled);
+    if (result == NULL) {
+        return -1;
+    }
+    Py_DECREF(result);
+    return 0;
 }

@@ -13,6 +13,7 @@
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/bridge.h"
+#include "internal/compat.h"
 #include "internal/config.h"
 #include "internal/delivery.h"
 #include "internal/filter_spec.h"
@@ -276,7 +277,7 @@ pylog_install(const pylog_config *config)
     config_data fresh = CONFIG_DATA_EMPTY;
 
     /* Without an interpreter, or without the GIL, no exception can be set. */
-    if (!Py_IsInitialized() || !PyGILState_Check()) {
+    if (!Py_IsInitialized() || !pylog_internal_compat_holds_gil()) {
         return PYLOG_ERR_INVALID_ARGUMENT;
     }
     if (config_is_installed()) {

@@ -30,13 +30,19 @@ control_level(PyObject *value, int *level)
         return 0;
     }
     if (PyUnicode_Check(value)) {
+        /* A UTF-8 copy: the limited API (abi3) has no view before 3.10. */
+        PyObject *utf8 = PyUnicode_AsUTF8String(value), *logging, *known;
+        char *name;
         Py_ssize_t length;
-        const char *name = PyUnicode_AsUTF8AndSize(value, &length);
-        PyObject *logging, *known;
-        if (name == NULL) {
+        int found;
+        if (utf8 == NULL ||
+            PyBytes_AsStringAndSize(utf8, &name, &length) < 0) {
+            Py_XDECREF(utf8);
             return -1;
         }
-        if (pylog_internal_spec_level(name, (size_t)length, level) == 0) {
+        found = pylog_internal_spec_level(name, (size_t)length, level) == 0;
+        Py_DECREF(utf8);
+        if (found) {
             return 0;
         }
         logging = PyImport_ImportModule("logging");
@@ -57,8 +63,9 @@ control_level(PyObject *value, int *level)
         PyErr_Format(PyExc_ValueError, "unknown level name %R", value);
         return -1;
     }
-    PyErr_Format(PyExc_TypeError, "a level must be an int or a str, not %s",
-                 Py_TYPE(value)->tp_name);
+    /* %R of the type: the limited API (abi3) hides tp_name. */
+    PyErr_Format(PyExc_TypeError, "a level must be an int or a str, not %R",
+                 (PyObject *)Py_TYPE(value));
     return -1;
 }
 
@@ -103,23 +110,29 @@ control_set_filter(PyObject *self, PyObject *value)
 static PyObject *
 control_set_target_filter(PyObject *self, PyObject *args)
 {
-    PyObject *target, *value;
-    const char *text;
+    PyObject *target, *value, *utf8, *result = NULL;
+    char *text;
     int level;
 
     (void)self;
     if (!PyArg_ParseTuple(args, "UO:set_target_filter", &target, &value)) {
         return NULL;
     }
-    text = PyUnicode_AsUTF8(target);
-    if (text == NULL || control_level(value, &level) < 0) {
-        return NULL;
+    /* A UTF-8 copy (abi3, as above); an embedded NUL is a ValueError. */
+    utf8 = PyUnicode_AsUTF8String(target);
+    if (utf8 == NULL || PyBytes_AsStringAndSize(utf8, &text, NULL) < 0 ||
+        control_level(value, &level) < 0) {
+        goto done;
     }
     if (text[0] == '\0') {
         PyErr_SetString(PyExc_ValueError, "the target is empty");
-        return NULL;
+        goto done;
     }
-    return control_status(pylog_set_target_filter(text, level));
+    result = control_status(pylog_set_target_filter(text, level));
+
+done:
+    Py_XDECREF(utf8);
+    return result;
 }
 
 static PyObject *

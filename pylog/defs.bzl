@@ -5,6 +5,8 @@
 
 builds `hello.so`, importable as `import hello` (PyInit_hello). Without `max_level`
 the cutoff comes from `--@pylog//pylog:max_level=WARN` (in-repo `--//pylog:max_level`).
+`abi3 = True` builds against the limited API of CPython 3.8 (Py_LIMITED_API=0x03080000,
+//pylog:pylog_abi3): the module's own code must keep to it too.
 """
 
 # Values accepted by PYLOG_MAX_LEVEL (pylog.h) and by --//pylog:max_level.
@@ -30,10 +32,11 @@ def _max_level_select():
     branches["//conditions:default"] = []
     return select(branches)
 
-def pylog_extension(name, srcs, deps = [], max_level = None, copts = [], **kwargs):
+def pylog_extension(name, srcs, deps = [], max_level = None, copts = [], abi3 = False, **kwargs):
     """A CPython extension module `name` (file `name.so`) that embeds pylog.
 
     Links no libpython. `max_level` (e.g. "WARN") sets PYLOG_MAX_LEVEL for `srcs`;
+    `abi3` links //pylog:pylog_abi3 (limited API 3.8) instead of //pylog:pylog;
     other kwargs (visibility, tags, linkopts, ...) go to the cc_binary.
     """
     if max_level != None:
@@ -45,7 +48,10 @@ def pylog_extension(name, srcs, deps = [], max_level = None, copts = [], **kwarg
     native.cc_binary(
         name = name + ".so",
         srcs = srcs,
-        deps = deps + [Label("//pylog:pylog"), Label("@python//:headers")],
+        deps = deps + [
+            Label("//pylog:pylog_abi3" if abi3 else "//pylog:pylog"),
+            Label("@python//:headers"),
+        ],
         copts = ["-fPIC", "-fvisibility=hidden"] + copts + level_copts,
         linkshared = 1,
         **kwargs

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(bazel-bootstrap googletest libgtest-dev libbenchmark-dev pybind11-dev
-          python3-dev python3-pytest clang libclang-rt-14-dev binutils valgrind)
+          python3-dev python3-pytest python3-setuptools python3-wheel python3-pip
+          clang libclang-rt-14-dev binutils valgrind)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -1,24 +1,30 @@
 #!/bin/bash
-# THE test command: set up the machine, `bazel test //...` (extra args passed through),
-# then count individual test cases from the JUnit XML of every test that ran in this
-# invocation (the build event protocol names them, so stale test.xml files never count).
-# Last line: "tests: N passed, M failed"; exits non-zero if M > 0 or N == 0.
-# A full run (no targets) also runs the checks outside Bazel listed at the end (fuzzing).
+# THE test command: set up the machine, `bazel test` (extra args passed through),
+# then count individual test cases from the JUnit XML of every test that ran in
+# each invocation (the build event protocol names them, so stale test.xml files
+# never count). Exits non-zero if anything failed or nothing passed.
+#   tools/test.sh //testing:bridge_test   the given targets, python3 on PATH
+#   tools/test.sh [bazel args]            the full run: //... under every CPython
+#       3.8-3.13 in $(pyenv root)/versions (a missing one is a failure), python3
+#       on PATH last; then the checks outside Bazel (fuzzing, the setuptools,
+#       pytest, abi3 and external-consumer examples). One line per version and one
+#       for the checks, then the sum.
+# Last line: "tests: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 tools/setup.sh || exit 1
 
 bep=$(mktemp "${TMPDIR:-/tmp}/pylog-bep.XXXXXX")
 trap 'rm -f "$bep"' EXIT
+passed=0 failed=0 summary=() found=()
 
-targets=("//...")
-for arg in "$@"; do
-    case $arg in //* | :* | @* | -//*) targets=() ;; esac
-done
-bazel test --keep_going --build_event_json_file="$bep" "$@" "${targets[@]}"
-rc=$?
-
-counts=$(python3 - "$bep" "$rc" <<'PY'
+# bazel_test ARGS...: `bazel test --keep_going ARGS` in the current directory;
+# adds its test cases to passed/failed.
+bazel_test() {
+    local rc counts p f
+    bazel test --keep_going --build_event_json_file="$bep" "$@"
+    rc=$?
+    counts=$(python3 - "$bep" "$rc" <<'PY'
 import json, sys, xml.etree.ElementTree as ET
 from urllib.parse import unquote, urlparse
 
@@ -70,12 +76,13 @@ if rc not in (0, 3, 4) and failed == 0:
     failed = 1  # bazel itself failed (loading, analysis, ...)
 print(passed, failed)
 PY
-) || counts="0 1"
-read -r passed failed <<<"$counts"
-bazel shutdown >/dev/null 2>&1
+    ) || counts="0 1"
+    read -r p f <<<"$counts"
+    passed=$((passed + p)) failed=$((failed + f))
+}
 
-# Checks that run outside `bazel test`, each counted as one test; only in a
-# full run (no targets given). Output goes to a log, shown when one fails.
+# Checks that run outside `bazel test`, each counted as one test. Output goes
+# to a log, shown when one fails.
 check() {
     local name=$1 log
     shift
@@ -90,8 +97,82 @@ check() {
     fi
     rm -f "$log"
 }
-if [[ ${#targets[@]} -gt 0 ]]; then
+
+# section NAME COMMAND...: runs COMMAND and adds "NAME: N passed, M failed"
+# (what COMMAND added) to the summary.
+section() {
+    local name=$1 p0=$passed f0=$failed start=$SECONDS
+    shift
+    "$@"
+    summary+=("$name: $((passed - p0)) passed, $((failed - f0)) failed ($((SECONDS - start)) s)")
+}
+
+# One CPython: //... (and the setuptools example when it has setuptools).
+test_version() {
+    local python=$1
+    shift
+    bazel_test "$@" //...
+    if "$python" -c "import setuptools" 2>/dev/null; then
+        check "setuptools example, setup.py build_ext" \
+            tools/check_setuptools.sh build_ext "$python"
+    else
+        echo "NOTE: $python has no setuptools; the setuptools example is built by the others"
+    fi
+}
+
+# The external consumer workspace, as a user runs it (python3 on PATH, its own
+# .bazelrc); then the same with the release build setting. Its own Bazel
+# server is shut down afterwards.
+test_consumer() {
+    pushd examples/consumer >/dev/null || return
+    bazel_test //...
+    bazel_test --@pylog//pylog:max_level=WARN //...
+    bazel shutdown >/dev/null 2>&1
+    popd >/dev/null || return
+}
+
+checks() {
     check "filter spec fuzz (100k inputs, ASan+UBSan)" tools/fuzz.sh -runs=100000
+    check "setuptools example, pip install + pytest caplog (/usr/bin/python3)" \
+        tools/check_setuptools.sh pip /usr/bin/python3
+    if [[ ${#found[@]} -gt 0 ]]; then
+        check "abi3 example: one plain build (limited API 3.8), run under every CPython found" \
+            tools/check_abi3.sh "${found[@]}"
+    fi
+    test_consumer
+}
+
+targets=("//...")
+for arg in "$@"; do
+    case $arg in //* | :* | @* | -//*) targets=() ;; esac
+done
+if [[ ${#targets[@]} -eq 0 ]]; then
+    bazel_test "$@"
+    bazel shutdown >/dev/null 2>&1
+else
+    default=$(python3 -c 'import os, sys; print(os.path.realpath(sys.executable))')
+    root=$(pyenv root 2>/dev/null) || root=/nonexistent
+    for minor in 8 9 10 11 12 13; do
+        python=$(printf '%s\n' "$root"/versions/3."$minor".*/bin/python3 | sort -V | tail -n 1)
+        if [[ ! -x $python ]]; then
+            failed=$((failed + 1))
+            summary+=("python 3.$minor (not installed: no $root/versions/3.$minor.*): 0 passed, 1 failed")
+            echo "FAILED python 3.$minor: not installed" >&2
+            continue
+        fi
+        found+=("$python")
+        if [[ $(realpath "$python") != "$default" ]]; then
+            section "python $("$python" -c 'import platform; print(platform.python_version())')" \
+                test_version "$python" "$@" --repo_env=PYLOG_PYTHON="$python"
+        fi
+    done
+    # python3 on PATH last, without --repo_env: later runs of single targets
+    # find its build in the cache.
+    section "python $(python3 -c 'import platform; print(platform.python_version())') (python3 on PATH)" \
+        test_version "$default" "$@"
+    bazel shutdown >/dev/null 2>&1
+    section "checks outside //..." checks
+    printf '%s\n' "${summary[@]}"
 fi
 
 echo "tests: $passed passed, $failed failed"

@@ -1,6 +1,8 @@
 /*
- * internal/compat.h: every CPython-version difference pylog depends on, behind
- * one small interface implemented in compat.c.
+ * internal/compat.h: every CPython-version and ABI difference pylog depends
+ * on, behind one small interface implemented in compat.c. An abi3 build
+ * (Py_LIMITED_API defined, e.g. 0x03080000) uses only the limited API of that
+ * version, whatever the headers' version.
  * IWYU pragma: private
  */
 #ifndef PYLOG_INTERNAL_COMPAT_H_
@@ -12,10 +14,28 @@
 extern "C" {
 #endif
 
+/* The oldest CPython the build must run on: the limited API version of an
+ * abi3 build, else the headers' own version. Version branches test this. */
+#if defined(Py_LIMITED_API)
+#define PYLOG_COMPAT_HEX (Py_LIMITED_API + 0)
+#else
+#define PYLOG_COMPAT_HEX PY_VERSION_HEX
+#endif
+
+/* Py_XSETREF is not part of the limited API; the same macro for abi3. */
+#ifndef Py_XSETREF
+#define Py_XSETREF(op, op2)                      \
+    do {                                         \
+        PyObject *compat_old = (PyObject *)(op); \
+        (op) = (op2);                            \
+        Py_XDECREF(compat_old);                  \
+    } while (0)
+#endif
+
 /* The caller's pending exception, held aside while pylog calls into Python.
  * Owns its references until pylog_internal_compat_exception_restore(). */
 typedef struct compat_exception {
-#if PY_VERSION_HEX >= 0x030C0000
+#if PYLOG_COMPAT_HEX >= 0x030C0000
     PyObject *exc;
 #else
     PyObject *type;
@@ -44,7 +64,9 @@ pylog_internal_compat_exception_info(compat_exception *saved);
 PYLOG_API void pylog_internal_compat_thread_name(char *name, size_t size);
 
 /* Nonzero when the calling thread holds the GIL. The interpreter must be
- * initialized. GIL not required. */
+ * initialized. GIL not required. abi3 builds look PyGILState_Check up in the
+ * running interpreter when the extension is loaded; without it, 0 (pylog
+ * then never installs). */
 PYLOG_API int pylog_internal_compat_holds_gil(void);
 
 /* GIL: held. Set record.created, .msecs and .relativeCreated for a call at
@@ -57,8 +79,15 @@ PYLOG_API int pylog_internal_compat_set_created(PyObject *record, int64_t ns,
  * 0 or -1 with an exception set. */
 PYLOG_API int pylog_internal_compat_clear_task(PyObject *record);
 
-/* Nonzero once the interpreter has started finalizing. GIL not required. */
+/* Nonzero once the interpreter has started finalizing. GIL not required.
+ * abi3 builds for CPython < 3.13 ask the running interpreter's
+ * _Py_IsFinalizing (looked up when the extension is loaded); where there is
+ * none, 0: pylog's atexit hook (bridge.c) still closes it at exit. */
 PYLOG_API int pylog_internal_compat_is_finalizing(void);
+
+/* GIL: held. Runs Python source `code` (statements) in the dict `globals`;
+ * 0, or -1 with an exception set. (PyRun_String is not in the limited API.) */
+PYLOG_API int pylog_internal_compat_run(const char *code, PyObject *globals);
 
 #ifdef __cplusplus
 } /* extern "C" */
