@@ -6,7 +6,8 @@
 #   tools/test.sh //testing:bridge_test   the given targets, python3 on PATH
 #   tools/test.sh [bazel args]            the full run: //... under every CPython
 #       3.8-3.13 in $(pyenv root)/versions (a missing one is a failure), python3
-#       on PATH last; then the checks outside Bazel (fuzzing, the setuptools,
+#       on PATH last, then again under --config=asan (ASan+UBSan); then the
+#       checks outside Bazel (fuzzing, the setuptools,
 #       pytest, abi3 and external-consumer examples). One line per version and one
 #       for the checks, then the sum.
 # Last line: "tests: N passed, M failed".
@@ -170,6 +171,7 @@ else
     # find its build in the cache.
     section "python $(python3 -c 'import platform; print(platform.python_version())') (python3 on PATH)" \
         test_version "$default" "$@"
+    section "ASan+UBSan (python3 on PATH)" bazel_test "$@" --config=asan //...
     bazel shutdown >/dev/null 2>&1
     section "checks outside //..." checks
     printf '%s\n' "${summary[@]}"
