@@ -1,11 +1,11 @@
 #!/bin/bash
 # Runs pylog's embedding GoogleTest binaries under valgrind memcheck with
 # PYTHONMALLOC=malloc (so Python's allocations are visible to it too).
-# Passes when valgrind reports no error in any stack that goes through pylog
-# (frames in pylog/*.c); errors only inside libpython are listed, not
-# counted (CPython is not valgrind-clean by design: its own suppression file
-# covers its allocator only). The stress tests are skipped (hours under
-# valgrind); everything else runs.
+# Passes when valgrind reports no error (invalid access, uninitialised value,
+# definite leak) in any stack that goes through pylog (frames in pylog/*.c);
+# errors only inside libpython are not counted (CPython is not valgrind-clean
+# by design). The stress tests are skipped (hours under valgrind); everything
+# else runs.
 #   tools/valgrind.sh [test names...]    default: every *_test area
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,11 @@ for t in "${tests[@]}"; do
 import sys, xml.etree.ElementTree as ET
 ours = 0
 for error in ET.parse(sys.argv[1]).getroot().iter("error"):
+    # Python objects point into the middle of their blocks (the GC header
+    # comes first), so whatever CPython keeps past Py_FinalizeEx is only
+    # "possibly" lost: as --errors-for-leak-kinds=definite, not an error.
+    if error.findtext("kind") in ("Leak_PossiblyLost", "Leak_StillReachable"):
+        continue
     files = [f.text or "" for f in error.iter("file")]
     dirs = [d.text or "" for d in error.iter("dir")]
     if any(d.rstrip("/").split("/")[-1] == "pylog" for d in dirs) and \
