@@ -12,6 +12,7 @@
  *                        belong to; a newer one clears the registry first.
  *   bridge_exit_registered      whether this interpreter's `atexit` holds
  *                        our shutdown hook.
+ *   bridge_handle_name   the interned "handle"; owned.
  * GIL: every static function expects it held; the two entry points take it
  * with PyGILState_Ensure (any thread) and restore the caller's exception.
  */
@@ -20,6 +21,7 @@
 #include "internal/compat.h"
 #include "internal/config.h"
 #include "internal/record.h"
+#include "internal/record_direct.h"
 #include "internal/stats.h"
 
 #include <assert.h>
@@ -34,6 +36,7 @@ static PyObject *bridge_registry;
 static uint64_t bridge_registry_generation;
 static int bridge_exit_registered;
 static PyObject *bridge_invalidate_hook; /* owned; in logging's hook list */
+static PyObject *bridge_handle_name;
 
 /* atexit callback: shut pylog down while the interpreter is still whole, so
  * statements from here on (daemon threads, __del__, later atexit callbacks)
@@ -220,8 +223,16 @@ pylog_internal_bridge_install(void)
         goto error;
     }
     registry = PyDict_New();
-    if (registry == NULL || bridge_register_exit() < 0) {
+    if (registry == NULL || bridge_register_exit() < 0 ||
+        pylog_internal_direct_open(logging) < 0) {
         goto error;
+    }
+    if (bridge_handle_name == NULL) {
+        bridge_handle_name = PyUnicode_InternFromString("handle");
+        if (bridge_handle_name == NULL) {
+            pylog_internal_direct_close();
+            goto error;
+        }
     }
     Py_XSETREF(bridge_logging, logging);   /* steals */
     Py_XSETREF(bridge_registry, registry); /* steals */
@@ -238,6 +249,8 @@ void
 pylog_internal_bridge_uninstall(void)
 {
     assert(pylog_internal_compat_holds_gil());
+    pylog_internal_direct_close();
+    Py_CLEAR(bridge_handle_name);
     Py_CLEAR(bridge_registry);
     Py_CLEAR(bridge_logging);
 }
@@ -267,6 +280,8 @@ bridge_logger(const site_call *call, uint64_t generation, int caching)
     if (key == NULL) {
         return NULL;
     }
+    /* interned: logging's dicts and the registry compare it by identity */
+    PyUnicode_InternInPlace(&key);
     if (caching == PYLOG_CACHE_NOTHING || bridge_registry == NULL) {
         logger = PyObject_CallMethod(bridge_logging, "getLogger", "(O)", key);
         Py_DECREF(key);
@@ -420,18 +435,20 @@ pylog_internal_bridge_closed(void)
 /* logger.handle(record) for a record that passed. 0 or -1 with an
  * exception set. */
 static int
-bridge_handle(PyObject *logger, const site_call *call, const char *text,
-              size_t length, const pending_origin *origin,
+bridge_handle(PyObject *logger, const site_call *call, uint64_t generation,
+              const char *text, size_t length, const pending_origin *origin,
               compat_exception *saved)
 {
     PyObject *record, *result;
 
-    record = pylog_internal_record_make(logger, call, text, length, origin,
-                                        saved);
+    record = pylog_internal_record_make(logger, call, generation, text,
+                                        length, origin, saved);
     if (record == NULL) {
         return -1;
     }
-    result = PyObject_CallMethod(logger, "handle", "(O)", record);
+    /* an unbound method call: no bound-method object (vectorcall on 3.9+) */
+    result = PyObject_CallMethodObjArgs(logger, bridge_handle_name, record,
+                                        NULL);
     Py_DECREF(record);
     if (result == NULL) {
         return -1;
@@ -468,7 +485,8 @@ pylog_internal_bridge_deliver(const site_call *call, const char *text,
     if (enabled == 0) {
         goto done;
     }
-    if (bridge_handle(logger, call, text, length, origin, saved) < 0) {
+    if (bridge_handle(logger, call, generation, text, length, origin,
+                      saved) < 0) {
         goto error;
     }
     pylog_internal_stats_count(STATS_EMITTED);

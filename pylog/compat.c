@@ -64,21 +64,6 @@ compat_resolve(void)
 #define COMPAT_RUNNING(hex) (PY_VERSION_HEX >= (hex))
 #endif
 
-/* setattr(obj, name, float(value)). 0 or -1 with an exception set. */
-static int
-compat_set_double(PyObject *obj, const char *name, double value)
-{
-    PyObject *number = PyFloat_FromDouble(value);
-    int status;
-
-    if (number == NULL) {
-        return -1;
-    }
-    status = PyObject_SetAttrString(obj, name, number);
-    Py_DECREF(number);
-    return status;
-}
-
 void
 pylog_internal_compat_exception_save(compat_exception *saved)
 {
@@ -200,23 +185,23 @@ pylog_internal_compat_holds_gil(void)
 }
 
 int
-pylog_internal_compat_set_created(PyObject *record, int64_t ns,
-                                  PyObject *start_time)
+pylog_internal_compat_created(int64_t ns, PyObject *start_time,
+                              double *created, double *msecs,
+                              double *relative)
 {
-    double created = (double)ns / 1e9, msecs, relative;
-
     /* GIL: held. LogRecord.__init__'s own arithmetic, version by version
        (of the running CPython: an abi3 build runs under later ones). */
+    *created = (double)ns / 1e9;
     if (COMPAT_RUNNING(0x030D0000)) {
         long long start = PyLong_AsLongLong(start_time); /* time.time_ns() */
         if (start == -1 && PyErr_Occurred()) {
             return -1;
         }
-        msecs = (double)((ns % 1000000000) / 1000000);
-        if (msecs == 999.0 && (int64_t)created != ns / 1000000000) {
-            msecs = 0.0;
+        *msecs = (double)((ns % 1000000000) / 1000000);
+        if (*msecs == 999.0 && (int64_t)*created != ns / 1000000000) {
+            *msecs = 0.0;
         }
-        relative = (double)(ns - start) / 1e6;
+        *relative = (double)(ns - start) / 1e6;
     }
     else {
         /* Delete when 3.12 is no longer supported (3.13 counts ns). */
@@ -224,25 +209,46 @@ pylog_internal_compat_set_created(PyObject *record, int64_t ns,
         if (start == -1.0 && PyErr_Occurred()) {
             return -1;
         }
-        msecs = (created - (double)(int64_t)created) * 1000;
+        *msecs = (*created - (double)(int64_t)*created) * 1000;
         if (COMPAT_RUNNING(0x030A0000)) {
-            msecs = (double)(int64_t)msecs; /* gh-89047: whole ms */
+            *msecs = (double)(int64_t)*msecs; /* gh-89047: whole ms */
         }
-        relative = (created - start) * 1000;
-    }
-    if (compat_set_double(record, "created", created) < 0 ||
-        compat_set_double(record, "msecs", msecs) < 0 ||
-        compat_set_double(record, "relativeCreated", relative) < 0) {
-        return -1;
+        *relative = (*created - start) * 1000;
     }
     return 0;
 }
 
 int
+pylog_internal_compat_records_have_task(void)
+{
+    /* Delete when 3.11 is no longer supported (taskName is 3.12+). */
+    return COMPAT_RUNNING(0x030C0000);
+}
+
+PyObject *
+pylog_internal_compat_new_instance(PyObject *type)
+{
+    /* GIL: held. object.__new__ also sets up the instance's dict (3.11+),
+       which a bare tp_alloc would not. */
+#if defined(Py_LIMITED_API)
+    return PyObject_CallMethod((PyObject *)&PyBaseObject_Type, "__new__",
+                               "(O)", type);
+#else
+    PyObject *no_args = PyTuple_New(0), *instance; /* the shared () */
+
+    if (no_args == NULL) {
+        return NULL;
+    }
+    instance = PyBaseObject_Type.tp_new((PyTypeObject *)type, no_args, NULL);
+    Py_DECREF(no_args);
+    return instance;
+#endif
+}
+
+int
 pylog_internal_compat_clear_task(PyObject *record)
 {
-    /* Delete the test when 3.11 is no longer supported (taskName is 3.12+). */
-    if (!COMPAT_RUNNING(0x030C0000)) {
+    if (!pylog_internal_compat_records_have_task()) {
         return 0;
     }
     /* GIL: held. The call did not run inside an asyncio task. */

@@ -1,14 +1,16 @@
 /*
- * record.c: builds the LogRecord of one statement: the logger's own
- * makeRecord, then the statement's structured fields and, for a record
- * delivered away from its call, the call's time and thread.
+ * record.c: builds the LogRecord of one statement: directly from the site's
+ * template while logging's record machinery is Python's own
+ * (record_direct.c), else with the logger's own makeRecord and, for a record
+ * delivered away from its call, the call's time and thread set afterwards;
+ * then the statement's structured fields.
  * No globals, no locks. GIL: held in every function.
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/record.h"
+#include "internal/record_direct.h"
 #include "internal/stats.h"
 
-#include <stdio.h>
 #include <string.h>
 
 /* A Python value for one structured field: a new reference, or NULL with
@@ -95,55 +97,29 @@ done:
     return status;
 }
 
-/* The name of the thread that made the call: a Python thread's name from
- * `threading` (if it still runs), else the name pylog gave it at the call.
- * A new reference, or NULL with an exception set. */
-static PyObject *
-record_thread_name(const pending_origin *origin)
+/* setattr(record, name, float(value)). 0 or -1 with an exception set. */
+static int
+record_set_double(PyObject *record, const char *name, double value)
 {
-    char fallback[sizeof origin->thread_name];
-    const char *name = origin->thread_name;
+    PyObject *number = PyFloat_FromDouble(value);
+    int status;
 
-    if (origin->python_thread) {
-        PyObject *threading = PyImport_ImportModule("threading");
-        PyObject *active, *ident, *thread = NULL;
-
-        if (threading == NULL) {
-            return NULL;
-        }
-        active = PyObject_GetAttrString(threading, "_active");
-        Py_DECREF(threading);
-        if (active == NULL) {
-            return NULL;
-        }
-        ident = PyLong_FromUnsignedLong(origin->thread_id);
-        if (ident != NULL) {
-            thread = PyObject_GetItem(active, ident);
-            Py_DECREF(ident);
-        }
-        Py_DECREF(active);
-        if (thread != NULL) {
-            PyObject *value = PyObject_GetAttrString(thread, "name");
-            Py_DECREF(thread);
-            return value;
-        }
-        if (!PyErr_ExceptionMatches(PyExc_KeyError)) {
-            return NULL;
-        }
-        PyErr_Clear(); /* the thread has ended since */
-        snprintf(fallback, sizeof fallback, "pylog-%lu", origin->thread_id);
-        name = fallback;
+    if (number == NULL) {
+        return -1;
     }
-    return PyUnicode_DecodeUTF8(name, (Py_ssize_t)strlen(name), "replace");
+    status = PyObject_SetAttrString(record, name, number);
+    Py_DECREF(number);
+    return status;
 }
 
-/* Give `record` the call's time, thread and (3.12+) no task: the values
- * LogRecord.__init__ would have computed on the calling thread then.
- * 0 or -1 with an exception set. */
+/* Give a record made by makeRecord the call's time, thread and (3.12+) no
+ * task: the values LogRecord.__init__ would have computed on the calling
+ * thread then. 0 or -1 with an exception set. */
 static int
 record_set_origin(PyObject *record, const pending_origin *origin)
 {
     PyObject *logging, *start, *value;
+    double created, msecs, relative;
     int status, unnamed;
 
     logging = PyImport_ImportModule("logging");
@@ -155,9 +131,12 @@ record_set_origin(PyObject *record, const pending_origin *origin)
     if (start == NULL) {
         return -1;
     }
-    status = pylog_internal_compat_set_created(record, origin->time_ns, start);
+    status = pylog_internal_compat_created(origin->time_ns, start, &created,
+                                           &msecs, &relative);
     Py_DECREF(start);
-    if (status < 0) {
+    if (status < 0 || record_set_double(record, "created", created) < 0 ||
+        record_set_double(record, "msecs", msecs) < 0 ||
+        record_set_double(record, "relativeCreated", relative) < 0) {
         return -1;
     }
     /* logging.logThreads off: Python left thread and threadName None */
@@ -179,7 +158,7 @@ record_set_origin(PyObject *record, const pending_origin *origin)
     if (status < 0) {
         return -1;
     }
-    value = record_thread_name(origin);
+    value = pylog_internal_direct_origin_thread_name(origin);
     if (value == NULL) {
         return -1;
     }
@@ -191,33 +170,46 @@ record_set_origin(PyObject *record, const pending_origin *origin)
     return pylog_internal_compat_clear_task(record);
 }
 
+/* logger.makeRecord(...) with the ten positional arguments Logger._log
+ * passes (an override may require each); args is (): the message is final,
+ * `%` in it is never read again. A new reference, or NULL with an
+ * exception set. */
+static PyObject *
+record_make_with_logger(PyObject *logger, PyObject *template_,
+                        const site_call *call, PyObject *msg,
+                        PyObject *exc_info, const pending_origin *origin)
+{
+    PyObject *name, *pathname, *func, *record;
+
+    pylog_internal_direct_site_fields(template_, &name, &pathname, &func);
+    record = PyObject_CallMethod(logger, "makeRecord", "OiOiO()OOOO", name,
+                                 call->level, pathname, call->line, msg,
+                                 exc_info, func, Py_None, Py_None);
+    if (record != NULL && origin != NULL &&
+        record_set_origin(record, origin) < 0) {
+        Py_CLEAR(record);
+    }
+    return record;
+}
+
 PyObject *
 pylog_internal_record_make(PyObject *logger, const site_call *call,
-                           const char *text, size_t length,
-                           const pending_origin *origin,
+                           uint64_t generation, const char *text,
+                           size_t length, const pending_origin *origin,
                            compat_exception *saved)
 {
     const pylog_internal_extra *extra = call->extra;
-    PyObject *name = NULL, *msg = NULL, *pathname = NULL, *func = NULL;
-    PyObject *exc_info = NULL, *record = NULL;
+    PyObject *template_, *msg = NULL, *exc_info = NULL, *record = NULL;
+    int direct;
 
-    name = PyObject_GetAttrString(logger, "name");
-    if (name == NULL) {
-        goto error;
+    template_ = pylog_internal_direct_template(call, logger, generation);
+    if (template_ == NULL) { /* borrowed */
+        return NULL;
     }
     /* "replace": a message that is not valid UTF-8 never fails the call */
     msg = PyUnicode_DecodeUTF8(text, (Py_ssize_t)length, "replace");
     if (msg == NULL) {
-        goto error;
-    }
-    pathname = PyUnicode_DecodeFSDefault(call->file);
-    if (pathname == NULL) {
-        goto error;
-    }
-    func = PyUnicode_DecodeUTF8(call->func, (Py_ssize_t)strlen(call->func),
-                                "replace");
-    if (func == NULL) {
-        goto error;
+        goto done;
     }
     if (extra != NULL && extra->exc_info) {
         exc_info = pylog_internal_compat_exception_info(saved);
@@ -227,33 +219,23 @@ pylog_internal_record_make(PyObject *logger, const site_call *call,
         exc_info = Py_None;
     }
     if (exc_info == NULL) {
-        goto error;
+        goto done;
     }
-    /* args is (): the message is final, `%` in it is never re-read. All
-       ten arguments positional, as Logger._log passes them: an override
-       of makeRecord may require each. */
-    record = PyObject_CallMethod(logger, "makeRecord", "OiOiO()OOOO", name,
-                                 call->level, pathname, call->line, msg,
-                                 exc_info, func, Py_None, Py_None);
-    if (record == NULL) {
-        goto error;
+    direct = pylog_internal_direct_applies(logger);
+    if (direct < 0) {
+        goto done;
     }
-    if (extra != NULL && extra->n_kvs > 0 &&
+    record = direct ? pylog_internal_direct_make(template_, call->level, msg,
+                                                 exc_info, origin)
+                    : record_make_with_logger(logger, template_, call, msg,
+                                              exc_info, origin);
+    if (record != NULL && extra != NULL && extra->n_kvs > 0 &&
         record_set_fields(record, extra) < 0) {
-        goto error;
+        Py_CLEAR(record);
     }
-    if (origin != NULL && record_set_origin(record, origin) < 0) {
-        goto error;
-    }
-    goto done;
 
-error:
-    Py_CLEAR(record);
 done:
     Py_XDECREF(exc_info);
-    Py_XDECREF(func);
-    Py_XDECREF(pathname);
     Py_XDECREF(msg);
-    Py_XDECREF(name);
     return record;
 }

@@ -69,11 +69,20 @@ PYLOG_API void pylog_internal_compat_thread_name(char *name, size_t size);
  * then never installs). */
 PYLOG_API int pylog_internal_compat_holds_gil(void);
 
-/* GIL: held. Set record.created, .msecs and .relativeCreated for a call at
- * `ns` (time.time_ns()) exactly as LogRecord.__init__ of this CPython would;
- * `start_time` is logging._startTime. 0 or -1 with an exception set. */
-PYLOG_API int pylog_internal_compat_set_created(PyObject *record, int64_t ns,
-                                                PyObject *start_time);
+/* GIL: held. record.created, .msecs and .relativeCreated for a call at
+ * `ns` (time.time_ns()) exactly as LogRecord.__init__ of this CPython
+ * computes them; `start_time` is logging._startTime. 0 or -1 with an
+ * exception set. */
+PYLOG_API int pylog_internal_compat_created(int64_t ns, PyObject *start_time,
+                                            double *created, double *msecs,
+                                            double *relative);
+
+/* Nonzero when LogRecord has a taskName (CPython 3.12+). GIL not required. */
+PYLOG_API int pylog_internal_compat_records_have_task(void);
+
+/* GIL: held. object.__new__(type): an instance whose __init__ did not run.
+ * A new reference, or NULL with an exception set. */
+PYLOG_API PyObject *pylog_internal_compat_new_instance(PyObject *type);
 
 /* GIL: held. record.taskName = None where records have one (3.12+).
  * 0 or -1 with an exception set. */

@@ -14,15 +14,18 @@ extern "C" {
 #endif
 
 /* A new record for `call` with message `text` (length bytes, UTF-8 with
- * replacement), made by logger.makeRecord(name, level, pathname, lineno,
- * msg, (), exc_info, funcName, None, None), then given the statement's
- * structured fields. `origin` is NULL when the calling thread delivers its own
- * record while holding the GIL; otherwise the record takes its time and thread
- * from `origin` (the call ran earlier, or on a thread Python did not know).
- * `saved` is the caller's pending exception, for PYLOG_EXCEPTION.
+ * replacement), as logger.makeRecord(name, level, pathname, lineno, msg,
+ * (), exc_info, funcName, None, None) would make it (built directly while
+ * that is Python's own, see record_direct.c), then given the statement's
+ * structured fields. `generation` is the current one (the site's template
+ * belongs to it). `origin` is NULL when the calling thread delivers its own
+ * record while holding the GIL; otherwise the record takes its time and
+ * thread from `origin` (the call ran earlier, or on a thread Python did not
+ * know). `saved` is the caller's pending exception, for PYLOG_EXCEPTION.
  * GIL: held. NULL with an exception set on failure. */
 PYLOG_API PyObject *pylog_internal_record_make(PyObject *logger,
                                                const site_call *call,
+                                               uint64_t generation,
                                                const char *text, size_t length,
                                                const pending_origin *origin,
                                                compat_exception *saved);

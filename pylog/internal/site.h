@@ -15,11 +15,14 @@
  *    the lowest level that can pass here, 255 = none).
  *    `logger` is the resolved Python logger, a *borrowed* pointer owned by the
  *    logger registry in bridge.c and valid only while `logger_generation` is
- *    the current generation; nothing else may trust it.
+ *    the current generation; nothing else may trust it. `record_template`
+ *    is the site's LogRecord attributes that never change within a
+ *    generation (record_direct.c), borrowed the same way from pylog's
+ *    template list while `template_generation` is current.
  *
  *  - Writers: `state` is written by any thread in the slow path (site.c);
- *    `logger` and `logger_generation` only by a thread holding the GIL
- *    (bridge.c), and read only under the GIL, so the GIL orders them.
+ *    the other four fields only by a thread holding the GIL (bridge.c,
+ *    record_direct.c), and read only under the GIL, so the GIL orders them.
  *
  *  - Memory order: the fast path loads `state` and the global generation
  *    relaxed: the threshold and its generation arrive in the same word, so
@@ -42,12 +45,15 @@
 #define PYLOG_INTERNAL_GENERATION_SHIFT 9
 
 typedef struct pylog_internal_site {
-    uint64_t state;             /* atomic; see above */
-    PyObject *logger;           /* GIL; borrowed from the registry */
-    uint64_t logger_generation; /* GIL; generation `logger` belongs to */
+    uint64_t state;               /* atomic; see above */
+    PyObject *logger;             /* GIL; borrowed from the registry */
+    uint64_t logger_generation;   /* GIL; generation `logger` belongs to */
+    PyObject *record_template;    /* GIL; borrowed from the template list */
+    uint64_t template_generation; /* GIL; generation of `record_template` */
 } pylog_internal_site;
 
-#define PYLOG_INTERNAL_SITE_INIT {PYLOG_INTERNAL_THRESHOLD_MASK, NULL, 0}
+#define PYLOG_INTERNAL_SITE_INIT \
+    {PYLOG_INTERNAL_THRESHOLD_MASK, NULL, 0, NULL, 0}
 
 /* The current generation; 0 while pylog is not installed. Written by site.c
  * only, under its lock, with release. */
