@@ -432,19 +432,29 @@ pylog_internal_bridge_closed(void)
     return !Py_IsInitialized() || pylog_internal_compat_is_finalizing();
 }
 
-/* logger.handle(record) for a record that passed. 0 or -1 with an
- * exception set. */
+/* logger.handle(record) for a record that passed: done in C while the
+ * logger's machinery is Python's own (record_direct.c), else through its
+ * own makeRecord and handle. 0 or -1 with an exception set. */
 static int
 bridge_handle(PyObject *logger, const site_call *call, uint64_t generation,
               const char *text, size_t length, const pending_origin *origin,
               compat_exception *saved)
 {
     PyObject *record, *result;
+    int direct = pylog_internal_direct_applies(logger), status;
 
-    record = pylog_internal_record_make(logger, call, generation, text,
-                                        length, origin, saved);
+    if (direct < 0) {
+        return -1;
+    }
+    record = pylog_internal_record_make(logger, call, generation, direct,
+                                        text, length, origin, saved);
     if (record == NULL) {
         return -1;
+    }
+    if (direct) {
+        status = pylog_internal_direct_handle(logger, record);
+        Py_DECREF(record);
+        return status;
     }
     /* an unbound method call: no bound-method object (vectorcall on 3.9+) */
     result = PyObject_CallMethodObjArgs(logger, bridge_handle_name, record,

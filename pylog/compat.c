@@ -219,10 +219,38 @@ pylog_internal_compat_created(int64_t ns, PyObject *start_time,
 }
 
 int
-pylog_internal_compat_records_have_task(void)
+pylog_internal_compat_running(long hex)
 {
-    /* Delete when 3.11 is no longer supported (taskName is 3.12+). */
-    return COMPAT_RUNNING(0x030C0000);
+    return COMPAT_RUNNING(hex);
+}
+
+unsigned int
+pylog_internal_compat_type_version(PyTypeObject *type)
+{
+#if defined(Py_LIMITED_API)
+    (void)type;
+    return 0;
+#else
+    /* GIL: held. A tag is valid only while the type says so. */
+    return PyType_HasFeature(type, Py_TPFLAGS_VALID_VERSION_TAG)
+               ? type->tp_version_tag
+               : 0;
+#endif
+}
+
+PyObject *
+pylog_internal_compat_instance_dict(PyObject *obj)
+{
+    /* GIL: held. Without the descriptor lookup where the API allows. */
+#if defined(Py_LIMITED_API)
+    PyObject *dict = PyObject_GetAttrString(obj, "__dict__");
+#else
+    PyObject *dict = PyObject_GenericGetDict(obj, NULL);
+#endif
+    if (dict == NULL && PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+    }
+    return dict;
 }
 
 PyObject *
@@ -248,7 +276,8 @@ pylog_internal_compat_new_instance(PyObject *type)
 int
 pylog_internal_compat_clear_task(PyObject *record)
 {
-    if (!pylog_internal_compat_records_have_task()) {
+    /* Delete the test when 3.11 is no longer supported (taskName: 3.12+). */
+    if (!COMPAT_RUNNING(0x030C0000)) {
         return 0;
     }
     /* GIL: held. The call did not run inside an asyncio task. */

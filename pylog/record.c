@@ -194,13 +194,13 @@ record_make_with_logger(PyObject *logger, PyObject *template_,
 
 PyObject *
 pylog_internal_record_make(PyObject *logger, const site_call *call,
-                           uint64_t generation, const char *text,
-                           size_t length, const pending_origin *origin,
+                           uint64_t generation, int direct,
+                           const char *text, size_t length,
+                           const pending_origin *origin,
                            compat_exception *saved)
 {
     const pylog_internal_extra *extra = call->extra;
     PyObject *template_, *msg = NULL, *exc_info = NULL, *record = NULL;
-    int direct;
 
     template_ = pylog_internal_direct_template(call, logger, generation);
     if (template_ == NULL) { /* borrowed */
@@ -219,10 +219,6 @@ pylog_internal_record_make(PyObject *logger, const site_call *call,
         exc_info = Py_None;
     }
     if (exc_info == NULL) {
-        goto done;
-    }
-    direct = pylog_internal_direct_applies(logger);
-    if (direct < 0) {
         goto done;
     }
     record = direct ? pylog_internal_direct_make(template_, call->level, msg,

@@ -17,9 +17,17 @@
  *                       (logThreads, _startTime, ...) are read per record,
  *                       as __init__ reads them.
  *   direct_record_type  logging.LogRecord at install; owned.
- *   direct_record_init  LogRecord.__init__ at install; owned.
- *   direct_make_record  logging.Logger.makeRecord at install; owned.
- *   direct_keys         interned names (attributes, globals); owned.
+ *   direct_*_methods    the methods of loggers, handlers and LogRecord
+ *                       that must be Python's own, as they were at
+ *                       install (owned), and the last type that had them.
+ *   direct_thread_name  the threading.Thread.name property; owned.
+ *   direct_threading, direct_level_names, direct_start_time  logging's
+ *                       globals `threading`, `_levelToName` and
+ *                       `_startTime`, which logging never rebinds; owned.
+ *   direct_active       threading._active, or NULL: not looked up in this
+ *                       process yet (threading rebinds it in a fork child).
+ *   pylog_internal_direct_keys  interned names (attributes, globals, methods;
+ *                       see record_direct.h); owned.
  *   direct_templates    list owning every template of
  *                       direct_templates_generation; slots borrow them.
  *   direct_pid          os.getpid() as an int, or NULL: not known in this
@@ -35,58 +43,75 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The names this file looks up, interned once. The first block is the
- * attributes of a LogRecord in the order LogRecord.__init__ sets them. */
-#define DIRECT_NAMES(X)                                                     \
-    X(NAME, "name") X(MSG, "msg") X(ARGS, "args") X(LEVELNAME, "levelname") \
-    X(LEVELNO, "levelno") X(PATHNAME, "pathname") X(FILENAME, "filename")   \
-    X(MODULE, "module") X(EXC_INFO, "exc_info") X(EXC_TEXT, "exc_text")     \
-    X(STACK_INFO, "stack_info") X(LINENO, "lineno")                         \
-    X(FUNCNAME, "funcName") X(CREATED, "created") X(MSECS, "msecs")         \
-    X(RELATIVE, "relativeCreated") X(THREAD, "thread")                      \
-    X(THREADNAME, "threadName") X(PROCESSNAME, "processName")               \
-    X(PROCESS, "process") X(TASKNAME, "taskName")                           \
-    X(LOG_THREADS, "logThreads") X(LOG_MP, "logMultiprocessing")            \
-    X(LOG_PROCESSES, "logProcesses") X(LOG_TASKS, "logAsyncioTasks")        \
-    X(START_TIME, "_startTime") X(LEVEL_TO_NAME, "_levelToName")            \
-    X(NAME_TO_LEVEL, "_nameToLevel") X(FACTORY, "_logRecordFactory")        \
-    X(THREADING, "threading") X(OS, "os") X(PATH, "path")                   \
-    X(BASENAME, "basename") X(SPLITEXT, "splitext") X(DICT, "__dict__")     \
-    X(INIT, "__init__") X(MAKE_RECORD, "makeRecord") X(ACTIVE, "_active")   \
-    X(CURRENT_THREAD, "current_thread")                                     \
-    X(MULTIPROCESSING, "multiprocessing")                                   \
-    X(CURRENT_PROCESS, "current_process") X(ASYNCIO, "asyncio")             \
-    X(CURRENT_TASK, "current_task") X(GET_NAME, "get_name")                 \
-    X(MAIN_PROCESS, "MainProcess")
-
-#define DIRECT_ENUM(ID, TEXT) K_##ID,
-#define DIRECT_TEXT(ID, TEXT) TEXT,
-enum { DIRECT_NAMES(DIRECT_ENUM) DIRECT_N_KEYS };
-static const char *const direct_key_text[] = {DIRECT_NAMES(DIRECT_TEXT)};
-
 /* The record attributes: K_NAME up to K_TASKNAME (3.12+ only). */
 #define DIRECT_FIRST_ATTRIBUTE K_NAME
 #define DIRECT_LAST_ATTRIBUTE K_TASKNAME
 
+#define DIRECT_TEXT(ID, TEXT) TEXT,
+static const char *const direct_key_text[] = {PYLOG_INTERNAL_DIRECT_NAMES(
+    DIRECT_TEXT)};
+
+/* Methods whose originals, kept at install, make an object behave as
+ * Python's own: `owners[i]` (a class in `logging`) defines `keys[i]`. The
+ * last type found to have them all is remembered with its version tag,
+ * which CPython changes whenever the type or a base is modified, so the
+ * common case costs no lookup (compat: abi3 builds cannot see the tag). */
+#define DIRECT_MAX_METHODS 4
+typedef struct direct_methods {
+    int n;
+    const char *owners[DIRECT_MAX_METHODS];
+    int keys[DIRECT_MAX_METHODS];
+    PyObject *originals[DIRECT_MAX_METHODS]; /* owned */
+    PyTypeObject *known_type;                /* compared only, never used */
+    unsigned int known_tag;
+} direct_methods;
+
+static direct_methods direct_logger_methods = {
+    4,
+    {"Logger", "Logger", "Logger", "Filterer"},
+    {K_MAKE_RECORD, K_HANDLE, K_CALL_HANDLERS, K_FILTER},
+    {NULL},
+    NULL,
+    0};
+static direct_methods direct_handler_methods = {
+    4,
+    {"Handler", "Filterer", "Handler", "Handler"},
+    {K_HANDLE, K_FILTER, K_ACQUIRE, K_RELEASE},
+    {NULL},
+    NULL,
+    0};
+static direct_methods direct_record_methods = {
+    1, {"LogRecord"}, {K_INIT}, {NULL}, NULL, 0};
+static direct_methods *const direct_all_methods[] = {
+    &direct_logger_methods, &direct_handler_methods, &direct_record_methods};
+#define DIRECT_N_METHOD_SETS 3
+
+PyObject *pylog_internal_direct_keys[DIRECT_N_KEYS];
 static PyObject *direct_logging;
 static PyObject *direct_record_type;
-static PyObject *direct_record_init;
-static PyObject *direct_make_record;
-static PyObject *direct_keys[DIRECT_N_KEYS];
+static PyObject *direct_thread_name; /* threading.Thread.name */
+static PyObject *direct_threading;
+static PyObject *direct_level_names;
+static PyObject *direct_start_time;
+static PyObject *direct_active;
 static PyObject *direct_templates;
 static uint64_t direct_templates_generation;
 static PyObject *direct_pid;
 static pthread_once_t direct_fork_once = PTHREAD_ONCE_INIT;
 
-#define KEY(ID) (direct_keys[K_##ID])
+static PyObject *direct_global(PyObject *key);
 
-/* A fork() child is a new process: its first record asks for its own pid.
- * Runs in the child before any other code, the only thread there; the
- * reference is leaked, not released: no Python call is safe here. */
+#define KEY(ID) PYLOG_INTERNAL_DIRECT_KEY(ID)
+
+/* A fork() child is a new process: its first record asks for its own pid
+ * and for threading's new _active. Runs in the child before any other
+ * code, the only thread there; the references are leaked, not released:
+ * no Python call is safe here. */
 static void
 direct_after_fork_child(void)
 {
     direct_pid = NULL;
+    direct_active = NULL;
 }
 
 static void
@@ -98,34 +123,62 @@ direct_register_fork(void)
 int
 pylog_internal_direct_open(PyObject *logging)
 {
-    PyObject *logger_type = NULL;
+    PyObject *owner;
 
     pthread_once(&direct_fork_once, direct_register_fork);
     pylog_internal_direct_close();
     for (int i = 0; i < DIRECT_N_KEYS; i++) {
-        direct_keys[i] = PyUnicode_InternFromString(direct_key_text[i]);
-        if (direct_keys[i] == NULL) {
+        pylog_internal_direct_keys[i] =
+            PyUnicode_InternFromString(direct_key_text[i]);
+        if (pylog_internal_direct_keys[i] == NULL) {
             goto error;
         }
     }
     direct_logging = PyObject_GetAttr(logging, KEY(DICT));
     direct_record_type = PyObject_GetAttrString(logging, "LogRecord");
-    logger_type = PyObject_GetAttrString(logging, "Logger");
     direct_templates = PyList_New(0);
     if (direct_logging == NULL || direct_record_type == NULL ||
-        logger_type == NULL || direct_templates == NULL) {
+        direct_templates == NULL) {
         goto error;
     }
-    direct_record_init = PyObject_GetAttr(direct_record_type, KEY(INIT));
-    direct_make_record = PyObject_GetAttr(logger_type, KEY(MAKE_RECORD));
-    if (direct_record_init == NULL || direct_make_record == NULL) {
+    for (int set = 0; set < DIRECT_N_METHOD_SETS; set++) {
+        direct_methods *methods = direct_all_methods[set];
+        for (int i = 0; i < methods->n; i++) {
+            owner = PyObject_GetAttrString(logging, methods->owners[i]);
+            if (owner == NULL) {
+                goto error;
+            }
+            methods->originals[i] = PyObject_GetAttr(
+                owner, pylog_internal_direct_keys[methods->keys[i]]);
+            Py_DECREF(owner);
+            if (methods->originals[i] == NULL) {
+                goto error;
+            }
+        }
+    }
+    direct_threading = direct_global(KEY(THREADING));
+    direct_level_names = direct_global(KEY(LEVEL_TO_NAME));
+    direct_start_time = direct_global(KEY(START_TIME));
+    if (direct_threading == NULL || direct_level_names == NULL ||
+        direct_start_time == NULL) {
+        direct_threading = direct_level_names = direct_start_time = NULL;
         goto error;
     }
-    Py_DECREF(logger_type);
+    Py_INCREF(direct_threading); /* borrowed from logging's dict: ours now */
+    Py_INCREF(direct_level_names);
+    Py_INCREF(direct_start_time);
+    owner = PyObject_GetAttrString(direct_threading, "Thread");
+    if (owner == NULL) {
+        goto error;
+    }
+    direct_thread_name = PyObject_GetAttr(owner, KEY(NAME));
+    Py_DECREF(owner);
+    if (direct_thread_name == NULL) {
+        goto error;
+    }
     return 0;
 
 error:
-    Py_XDECREF(logger_type);
     pylog_internal_direct_close();
     return -1;
 }
@@ -136,13 +189,23 @@ pylog_internal_direct_close(void)
     /* GIL: held. Everything goes, so that nothing survives into a later
        interpreter (Py_Finalize, then Py_Initialize). */
     Py_CLEAR(direct_templates);
-    Py_CLEAR(direct_make_record);
-    Py_CLEAR(direct_record_init);
+    Py_CLEAR(direct_thread_name);
+    Py_CLEAR(direct_active);
+    Py_CLEAR(direct_start_time);
+    Py_CLEAR(direct_level_names);
+    Py_CLEAR(direct_threading);
+    for (int set = 0; set < DIRECT_N_METHOD_SETS; set++) {
+        direct_methods *methods = direct_all_methods[set];
+        for (int i = 0; i < methods->n; i++) {
+            Py_CLEAR(methods->originals[i]);
+        }
+        methods->known_type = NULL;
+    }
     Py_CLEAR(direct_record_type);
     Py_CLEAR(direct_logging);
     Py_CLEAR(direct_pid);
     for (int i = 0; i < DIRECT_N_KEYS; i++) {
-        Py_CLEAR(direct_keys[i]);
+        Py_CLEAR(pylog_internal_direct_keys[i]);
     }
 }
 
@@ -183,7 +246,8 @@ direct_template_new(const site_call *call, PyObject *logger)
 {
     PyObject *values[DIRECT_LAST_ATTRIBUTE + 1] = {NULL};
     PyObject *template_ = NULL, *path = NULL, *split = NULL, *os;
-    int last = pylog_internal_compat_records_have_task() ? K_TASKNAME
+    /* taskName from 3.12 (delete the test when 3.11 is unsupported) */
+    int last = pylog_internal_compat_running(0x030C0000) ? K_TASKNAME
                                                          : K_PROCESS;
 
     values[K_NAME] = PyObject_GetAttr(logger, KEY(NAME));
@@ -225,7 +289,7 @@ direct_template_new(const site_call *call, PyObject *logger)
         goto done;
     }
     for (int i = DIRECT_FIRST_ATTRIBUTE; i <= last; i++) {
-        if (PyDict_SetItem(template_, direct_keys[i],
+        if (PyDict_SetItem(template_, pylog_internal_direct_keys[i],
                            values[i] != NULL ? values[i] : Py_None) < 0) {
             Py_CLEAR(template_);
             break;
@@ -296,73 +360,98 @@ pylog_internal_direct_site_fields(PyObject *template_, PyObject **name,
     *func = PyDict_GetItem(template_, KEY(FUNCNAME));
 }
 
+/* Whether `type` has every original of `methods`: 1, 0, or -1 with an
+ * exception set. */
+static int
+direct_type_has(direct_methods *methods, PyTypeObject *type)
+{
+    unsigned int tag = pylog_internal_compat_type_version(type);
+    PyObject *attribute;
+    int same = 1;
+
+    if (tag != 0 && type == methods->known_type && tag == methods->known_tag) {
+        return 1;
+    }
+    for (int i = 0; same && i < methods->n; i++) {
+        attribute = PyObject_GetAttr(
+            (PyObject *)type, pylog_internal_direct_keys[methods->keys[i]]);
+        if (attribute == NULL) {
+            return -1;
+        }
+        same = attribute == methods->originals[i];
+        Py_DECREF(attribute);
+    }
+    if (same) {
+        /* read after the lookups, which give the type a tag if it had none */
+        methods->known_type = type;
+        methods->known_tag = pylog_internal_compat_type_version(type);
+    }
+    return same;
+}
+
+/* Whether `obj` behaves as `methods`' originals: its type has them and its
+ * instance dict shadows none. 1, 0, or -1 with an exception set. */
+static int
+direct_object_has(direct_methods *methods, PyObject *obj)
+{
+    PyObject *dict;
+    int same = direct_type_has(methods, Py_TYPE(obj));
+
+    if (same <= 0) {
+        return same;
+    }
+    dict = pylog_internal_compat_instance_dict(obj);
+    if (dict == NULL) {
+        return PyErr_Occurred() ? -1 : 1; /* no dict: nothing shadows */
+    }
+    for (int i = 0; same && PyDict_Check(dict) && i < methods->n; i++) {
+        same = PyDict_GetItemWithError(
+                   dict, pylog_internal_direct_keys[methods->keys[i]]) == NULL;
+    }
+    Py_DECREF(dict);
+    return PyErr_Occurred() ? -1 : same;
+}
+
 int
 pylog_internal_direct_applies(PyObject *logger)
 {
-    PyObject *factory, *attribute, *own = NULL;
+    PyObject *factory = direct_global(KEY(FACTORY)); /* borrowed */
     int same;
 
-    factory = direct_global(KEY(FACTORY)); /* borrowed */
     if (factory == NULL) {
         return -1;
     }
     if (factory != direct_record_type) {
         return 0;
     }
-    attribute = PyObject_GetAttr(direct_record_type, KEY(INIT));
-    if (attribute == NULL) {
-        return -1;
-    }
-    same = attribute == direct_record_init;
-    Py_DECREF(attribute);
-    if (!same) {
-        return 0;
-    }
-    attribute = PyObject_GetAttr((PyObject *)Py_TYPE(logger),
-                                 KEY(MAKE_RECORD));
-    if (attribute == NULL) {
-        return -1;
-    }
-    same = attribute == direct_make_record;
-    Py_DECREF(attribute);
-    if (!same) {
-        return 0;
-    }
-    /* an instance attribute would shadow the class's makeRecord */
-    attribute = PyObject_GetAttr(logger, KEY(DICT));
-    if (attribute == NULL) {
-        return -1;
-    }
-    if (PyDict_Check(attribute)) {
-        own = PyDict_GetItemWithError(attribute, KEY(MAKE_RECORD));
-    }
-    Py_DECREF(attribute);
-    if (own == NULL && PyErr_Occurred()) {
-        return -1;
-    }
-    return own == NULL;
+    same = direct_type_has(&direct_record_methods,
+                           (PyTypeObject *)direct_record_type);
+    return same <= 0 ? same : direct_object_has(&direct_logger_methods, logger);
+}
+
+int
+pylog_internal_direct_handler_applies(PyObject *handler)
+{
+    return direct_object_has(&direct_handler_methods, handler);
 }
 
 /* logging.getLevelName(level): a new reference, or NULL with an exception. */
 static PyObject *
 direct_level_name(int level)
 {
-    PyObject *number = PyLong_FromLong(level), *names, *name = NULL;
+    PyObject *number = PyLong_FromLong(level), *names, *name;
 
     if (number == NULL) {
         return NULL;
     }
-    names = direct_global(KEY(LEVEL_TO_NAME));
-    if (names != NULL) {
-        name = PyObject_GetItem(names, number);
+    name = PyObject_GetItem(direct_level_names, number);
+    if (name == NULL && PyErr_ExceptionMatches(PyExc_KeyError)) {
+        PyErr_Clear();
+        names = direct_global(KEY(NAME_TO_LEVEL));
+        name = names == NULL ? NULL : PyObject_GetItem(names, number);
         if (name == NULL && PyErr_ExceptionMatches(PyExc_KeyError)) {
             PyErr_Clear();
-            names = direct_global(KEY(NAME_TO_LEVEL));
-            name = names == NULL ? NULL : PyObject_GetItem(names, number);
-            if (name == NULL && PyErr_ExceptionMatches(PyExc_KeyError)) {
-                PyErr_Clear();
-                name = PyUnicode_FromFormat("Level %d", level);
-            }
+            name = PyUnicode_FromFormat("Level %d", level);
         }
     }
     Py_DECREF(number);
@@ -370,19 +459,42 @@ direct_level_name(int level)
     return name;
 }
 
+/* threading._active (borrowed), or NULL with an exception set. */
+static PyObject *
+direct_active_threads(void)
+{
+    if (direct_active == NULL) {
+        direct_active = PyObject_GetAttr(direct_threading, KEY(ACTIVE));
+    }
+    return direct_active;
+}
+
+/* thread.name: a new reference, or NULL with an exception set. Where that
+ * is Thread's own property, its value is thread._name, read without
+ * running the property. */
+static PyObject *
+direct_thread_name_of(PyObject *thread)
+{
+    PyObject *property = PyObject_GetAttr((PyObject *)Py_TYPE(thread),
+                                          KEY(NAME));
+    int own = property == direct_thread_name;
+
+    Py_XDECREF(property);
+    if (property == NULL) {
+        return NULL;
+    }
+    return PyObject_GetAttr(thread, own ? KEY(PRIVATE_NAME) : KEY(NAME));
+}
+
 /* threading.current_thread().name for the calling thread. GIL: held. A
  * new reference, or NULL with an exception set. */
 static PyObject *
 direct_current_thread_name(void)
 {
-    PyObject *threading, *active, *ident, *thread = NULL, *name;
+    PyObject *active, *ident, *thread = NULL, *name;
 
-    threading = direct_global(KEY(THREADING)); /* borrowed */
-    if (threading == NULL) {
-        return NULL;
-    }
     /* current_thread() is _active[get_ident()], else a new _DummyThread */
-    active = PyObject_GetAttr(threading, KEY(ACTIVE));
+    active = direct_active_threads(); /* borrowed */
     if (active == NULL) {
         return NULL;
     }
@@ -392,17 +504,16 @@ direct_current_thread_name(void)
         Py_XINCREF(thread);
     }
     Py_XDECREF(ident);
-    Py_DECREF(active);
     if (thread == NULL) {
         if (PyErr_Occurred()) {
             return NULL;
         }
-        thread = direct_call(threading, KEY(CURRENT_THREAD));
+        thread = direct_call(direct_threading, KEY(CURRENT_THREAD));
         if (thread == NULL) {
             return NULL;
         }
     }
-    name = PyObject_GetAttr(thread, KEY(NAME));
+    name = direct_thread_name_of(thread);
     Py_DECREF(thread);
     return name;
 }
@@ -414,14 +525,9 @@ pylog_internal_direct_origin_thread_name(const pending_origin *origin)
     const char *name = origin->thread_name;
 
     if (origin->python_thread) {
-        PyObject *threading, *active, *ident, *thread = NULL;
+        PyObject *active = direct_active_threads(), *ident, *thread = NULL;
 
-        threading = direct_global(KEY(THREADING)); /* borrowed */
-        if (threading == NULL) {
-            return NULL;
-        }
-        active = PyObject_GetAttr(threading, KEY(ACTIVE));
-        if (active == NULL) {
+        if (active == NULL) { /* borrowed */
             return NULL;
         }
         ident = PyLong_FromUnsignedLong(origin->thread_id);
@@ -429,7 +535,6 @@ pylog_internal_direct_origin_thread_name(const pending_origin *origin)
             thread = PyObject_GetItem(active, ident);
             Py_DECREF(ident);
         }
-        Py_DECREF(active);
         if (thread != NULL) {
             PyObject *value = PyObject_GetAttr(thread, KEY(NAME));
             Py_DECREF(thread);
@@ -545,9 +650,7 @@ static int
 direct_put_time(PyObject *dict, int64_t ns)
 {
     double created, msecs, relative;
-    PyObject *start = direct_global(KEY(START_TIME)); /* borrowed */
-
-    if (start == NULL || pylog_internal_compat_created(ns, start, &created,
+    if (pylog_internal_compat_created(ns, direct_start_time, &created,
                                                        &msecs,
                                                        &relative) < 0) {
         return -1;
@@ -614,8 +717,9 @@ pylog_internal_direct_make(PyObject *template_, int level, PyObject *msg,
         direct_put(dict, KEY(PROCESS), direct_process()) < 0) {
         goto done;
     }
-    /* a record delivered away from its call ran in no task here */
-    if (origin == NULL && pylog_internal_compat_records_have_task() &&
+    /* a record delivered away from its call ran in no task here; taskName
+       from 3.12 (delete the test when 3.11 is unsupported) */
+    if (origin == NULL && pylog_internal_compat_running(0x030C0000) &&
         direct_put(dict, KEY(TASKNAME), direct_task_name()) < 0) {
         goto done;
     }
@@ -633,5 +737,3 @@ done:
 #undef DIRECT_LAST_ATTRIBUTE
 #undef DIRECT_FIRST_ATTRIBUTE
 #undef DIRECT_TEXT
-#undef DIRECT_ENUM
-#undef DIRECT_NAMES

@@ -77,8 +77,20 @@ PYLOG_API int pylog_internal_compat_created(int64_t ns, PyObject *start_time,
                                             double *created, double *msecs,
                                             double *relative);
 
-/* Nonzero when LogRecord has a taskName (CPython 3.12+). GIL not required. */
-PYLOG_API int pylog_internal_compat_records_have_task(void);
+/* Nonzero when the running CPython is `hex` (a PY_VERSION_HEX) or later:
+ * what `logging` does follows it, not the headers (an abi3 build runs under
+ * later versions). Callers name the version after which their branch can
+ * be deleted. GIL not required. */
+PYLOG_API int pylog_internal_compat_running(long hex);
+
+/* GIL: held. The type's version tag, which CPython changes whenever the
+ * type or one of its bases is modified; 0 when it has none or the build
+ * cannot see it (abi3). */
+PYLOG_API unsigned int pylog_internal_compat_type_version(PyTypeObject *type);
+
+/* GIL: held. obj.__dict__: a new reference; NULL with no exception set
+ * when obj has none, NULL with an exception set on failure. */
+PYLOG_API PyObject *pylog_internal_compat_instance_dict(PyObject *obj);
 
 /* GIL: held. object.__new__(type): an instance whose __init__ did not run.
  * A new reference, or NULL with an exception set. */

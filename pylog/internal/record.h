@@ -15,10 +15,10 @@ extern "C" {
 
 /* A new record for `call` with message `text` (length bytes, UTF-8 with
  * replacement), as logger.makeRecord(name, level, pathname, lineno, msg,
- * (), exc_info, funcName, None, None) would make it (built directly while
- * that is Python's own, see record_direct.c), then given the statement's
- * structured fields. `generation` is the current one (the site's template
- * belongs to it). `origin` is NULL when the calling thread delivers its own
+ * (), exc_info, funcName, None, None) would make it (built directly when
+ * `direct`, the answer of pylog_internal_direct_applies(logger), is 1), then
+ * given the statement's structured fields. `generation` is the current one
+ * (the site's template belongs to it). `origin` is NULL when the calling thread delivers its own
  * record while holding the GIL; otherwise the record takes its time and
  * thread from `origin` (the call ran earlier, or on a thread Python did not
  * know). `saved` is the caller's pending exception, for PYLOG_EXCEPTION.
@@ -26,7 +26,8 @@ extern "C" {
 PYLOG_API PyObject *pylog_internal_record_make(PyObject *logger,
                                                const site_call *call,
                                                uint64_t generation,
-                                               const char *text, size_t length,
+                                               int direct, const char *text,
+                                               size_t length,
                                                const pending_origin *origin,
                                                compat_exception *saved);
 

@@ -14,6 +14,44 @@
 extern "C" {
 #endif
 
+/* The names the direct path looks up, interned at install. The first block
+ * is a LogRecord's attributes in the order LogRecord.__init__ sets them. */
+#define PYLOG_INTERNAL_DIRECT_NAMES(X)                                      \
+    X(NAME, "name") X(MSG, "msg") X(ARGS, "args") X(LEVELNAME, "levelname") \
+    X(LEVELNO, "levelno") X(PATHNAME, "pathname") X(FILENAME, "filename")   \
+    X(MODULE, "module") X(EXC_INFO, "exc_info") X(EXC_TEXT, "exc_text")     \
+    X(STACK_INFO, "stack_info") X(LINENO, "lineno")                         \
+    X(FUNCNAME, "funcName") X(CREATED, "created") X(MSECS, "msecs")         \
+    X(RELATIVE, "relativeCreated") X(THREAD, "thread")                      \
+    X(THREADNAME, "threadName") X(PROCESSNAME, "processName")               \
+    X(PROCESS, "process") X(TASKNAME, "taskName")                           \
+    X(LOG_THREADS, "logThreads") X(LOG_MP, "logMultiprocessing")            \
+    X(LOG_PROCESSES, "logProcesses") X(LOG_TASKS, "logAsyncioTasks")        \
+    X(START_TIME, "_startTime") X(LEVEL_TO_NAME, "_levelToName")            \
+    X(NAME_TO_LEVEL, "_nameToLevel") X(FACTORY, "_logRecordFactory")        \
+    X(THREADING, "threading") X(OS, "os") X(PATH, "path")                   \
+    X(BASENAME, "basename") X(SPLITEXT, "splitext") X(DICT, "__dict__")     \
+    X(INIT, "__init__") X(MAKE_RECORD, "makeRecord") X(HANDLE, "handle")    \
+    X(CALL_HANDLERS, "callHandlers") X(FILTER, "filter")                    \
+    X(ACQUIRE, "acquire") X(RELEASE, "release") X(LOCK, "lock")             \
+    X(EMIT, "emit")                                                         \
+    X(FILTERS, "filters") X(DISABLED, "disabled") X(HANDLERS, "handlers")   \
+    X(LEVEL, "level") X(PROPAGATE, "propagate") X(PARENT, "parent")         \
+    X(ACTIVE, "_active") X(PRIVATE_NAME, "_name")                           \
+    X(CURRENT_THREAD, "current_thread")                                     \
+    X(MULTIPROCESSING, "multiprocessing")                                   \
+    X(CURRENT_PROCESS, "current_process") X(ASYNCIO, "asyncio")             \
+    X(CURRENT_TASK, "current_task") X(GET_NAME, "get_name")                 \
+    X(MAIN_PROCESS, "MainProcess")
+
+#define PYLOG_INTERNAL_DIRECT_ENUM(ID, TEXT) K_##ID,
+enum { PYLOG_INTERNAL_DIRECT_NAMES(PYLOG_INTERNAL_DIRECT_ENUM) DIRECT_N_KEYS };
+#undef PYLOG_INTERNAL_DIRECT_ENUM
+
+/* The interned names, valid between open and close. GIL: held to read. */
+PYLOG_API extern PyObject *pylog_internal_direct_keys[DIRECT_N_KEYS];
+#define PYLOG_INTERNAL_DIRECT_KEY(ID) (pylog_internal_direct_keys[K_##ID])
+
 /* At install: keep what the direct path compares against and reads
  * (`logging`'s globals, LogRecord, Logger.makeRecord as they are now).
  * GIL: held. 0, or -1 with an exception set. */
@@ -38,10 +76,12 @@ PYLOG_API void pylog_internal_direct_site_fields(PyObject *template_,
                                                  PyObject **pathname,
                                                  PyObject **func);
 
-/* 1 when `logger.makeRecord` is Logger.makeRecord and the record factory is
- * LogRecord with its own __init__, as they were at install: a record made
- * here is then the one makeRecord would make. 0 when anything is
- * customised; -1 with an exception set. GIL: held. */
+/* 1 when the logger's makeRecord, handle, callHandlers and filter are
+ * Python's own (its class's are those of Logger and Filterer at install,
+ * and its instance dict shadows none) and the record factory is LogRecord
+ * with its own __init__: a record made here is then the one makeRecord
+ * would make, and pylog_internal_direct_handle() does what handle() would.
+ * 0 when anything is customised; -1 with an exception set. GIL: held. */
 PYLOG_API int pylog_internal_direct_applies(PyObject *logger);
 
 /* A new LogRecord: `template_` plus this call's msg (borrowed), level,
@@ -52,6 +92,19 @@ PYLOG_API PyObject *pylog_internal_direct_make(PyObject *template_, int level,
                                                PyObject *msg,
                                                PyObject *exc_info,
                                                const pending_origin *origin);
+
+/* 1 when the handler's handle, filter, acquire and release are Handler's
+ * and Filterer's own (as pylog_internal_direct_applies checks a logger's):
+ * pylog_internal_direct_handle() then does what handler.handle() would.
+ * 0 when customised; -1 with an exception set. GIL: held. */
+PYLOG_API int pylog_internal_direct_handler_applies(PyObject *handler);
+
+/* logger.handle(record) as Logger.handle and callHandlers of the running
+ * CPython do it (direct_handle.c), for a logger the direct path applies to.
+ * Filters and emit() still run in Python, and so does the handle() of a
+ * handler that customises it.
+ * GIL: held. 0, or -1 with an exception set. */
+PYLOG_API int pylog_internal_direct_handle(PyObject *logger, PyObject *record);
 
 /* The name of the thread of `origin`: a Python thread's name from
  * `threading` (if it still runs), else the name pylog gave it at the call.
