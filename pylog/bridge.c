@@ -451,7 +451,7 @@ bridge_handle(PyObject *logger, const site_call *call, uint64_t generation,
     if (record == NULL) {
         return -1;
     }
-    if (direct) {
+    if (direct & PYLOG_INTERNAL_DIRECT_HANDLE) {
         status = pylog_internal_direct_handle(logger, record);
         Py_DECREF(record);
         return status;

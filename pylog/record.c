@@ -170,21 +170,28 @@ record_set_origin(PyObject *record, const pending_origin *origin)
     return pylog_internal_compat_clear_task(record);
 }
 
-/* logger.makeRecord(...) with the ten positional arguments Logger._log
- * passes (an override may require each); args is (): the message is final,
- * `%` in it is never read again. A new reference, or NULL with an
- * exception set. */
+/* The record as the logger's makeRecord makes it: logger.makeRecord(...)
+ * with the ten positional arguments Logger._log passes (an override may
+ * require each), or, when makeRecord is Logger's own, the record factory
+ * called as it calls it. args is (): the message is final, `%` in it is
+ * never read again. A new reference, or NULL with an exception set. */
 static PyObject *
 record_make_with_logger(PyObject *logger, PyObject *template_,
-                        const site_call *call, PyObject *msg,
+                        const site_call *call, int direct, PyObject *msg,
                         PyObject *exc_info, const pending_origin *origin)
 {
     PyObject *name, *pathname, *func, *record;
 
     pylog_internal_direct_site_fields(template_, &name, &pathname, &func);
-    record = PyObject_CallMethod(logger, "makeRecord", "OiOiO()OOOO", name,
-                                 call->level, pathname, call->line, msg,
-                                 exc_info, func, Py_None, Py_None);
+    if (direct & PYLOG_INTERNAL_DIRECT_FACTORY) {
+        record = pylog_internal_direct_factory_make(
+            name, call->level, pathname, call->line, msg, exc_info, func);
+    }
+    else {
+        record = PyObject_CallMethod(logger, "makeRecord", "OiOiO()OOOO",
+                                     name, call->level, pathname, call->line,
+                                     msg, exc_info, func, Py_None, Py_None);
+    }
     if (record != NULL && origin != NULL &&
         record_set_origin(record, origin) < 0) {
         Py_CLEAR(record);
@@ -221,10 +228,11 @@ pylog_internal_record_make(PyObject *logger, const site_call *call,
     if (exc_info == NULL) {
         goto done;
     }
-    record = direct ? pylog_internal_direct_make(template_, call->level, msg,
-                                                 exc_info, origin)
-                    : record_make_with_logger(logger, template_, call, msg,
-                                              exc_info, origin);
+    record = (direct & PYLOG_INTERNAL_DIRECT_RECORD)
+                 ? pylog_internal_direct_make(template_, call->level, msg,
+                                              exc_info, origin)
+                 : record_make_with_logger(logger, template_, call, direct, msg,
+                                           exc_info, origin);
     if (record != NULL && extra != NULL && extra->n_kvs > 0 &&
         record_set_fields(record, extra) < 0) {
         Py_CLEAR(record);

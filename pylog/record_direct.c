@@ -64,6 +64,7 @@ typedef struct direct_methods {
     PyObject *originals[DIRECT_MAX_METHODS]; /* owned */
     PyTypeObject *known_type;                /* compared only, never used */
     unsigned int known_tag;
+    int known_mask; /* of known_type */
 } direct_methods;
 
 static direct_methods direct_logger_methods = {
@@ -72,6 +73,7 @@ static direct_methods direct_logger_methods = {
     {K_MAKE_RECORD, K_HANDLE, K_CALL_HANDLERS, K_FILTER},
     {NULL},
     NULL,
+    0,
     0};
 static direct_methods direct_handler_methods = {
     4,
@@ -79,9 +81,10 @@ static direct_methods direct_handler_methods = {
     {K_HANDLE, K_FILTER, K_ACQUIRE, K_RELEASE},
     {NULL},
     NULL,
+    0,
     0};
 static direct_methods direct_record_methods = {
-    1, {"LogRecord"}, {K_INIT}, {NULL}, NULL, 0};
+    1, {"LogRecord"}, {K_INIT}, {NULL}, NULL, 0, 0};
 static direct_methods *const direct_all_methods[] = {
     &direct_logger_methods, &direct_handler_methods, &direct_record_methods};
 #define DIRECT_N_METHOD_SETS 3
@@ -360,79 +363,120 @@ pylog_internal_direct_site_fields(PyObject *template_, PyObject **name,
     *func = PyDict_GetItem(template_, KEY(FUNCNAME));
 }
 
-/* Whether `type` has every original of `methods`: 1, 0, or -1 with an
- * exception set. */
+/* Which of `methods`' originals `type` has: bit i for methods->keys[i],
+ * or -1 with an exception set. */
 static int
-direct_type_has(direct_methods *methods, PyTypeObject *type)
+direct_type_mask(direct_methods *methods, PyTypeObject *type)
 {
     unsigned int tag = pylog_internal_compat_type_version(type);
     PyObject *attribute;
-    int same = 1;
+    int mask = 0;
 
     if (tag != 0 && type == methods->known_type && tag == methods->known_tag) {
-        return 1;
+        return methods->known_mask;
     }
-    for (int i = 0; same && i < methods->n; i++) {
+    for (int i = 0; i < methods->n; i++) {
         attribute = PyObject_GetAttr(
             (PyObject *)type, pylog_internal_direct_keys[methods->keys[i]]);
         if (attribute == NULL) {
             return -1;
         }
-        same = attribute == methods->originals[i];
+        mask |= (attribute == methods->originals[i]) << i;
         Py_DECREF(attribute);
     }
-    if (same) {
-        /* read after the lookups, which give the type a tag if it had none */
-        methods->known_type = type;
-        methods->known_tag = pylog_internal_compat_type_version(type);
-    }
-    return same;
+    /* the tag is read after the lookups, which give the type one if it
+       had none */
+    methods->known_type = type;
+    methods->known_tag = pylog_internal_compat_type_version(type);
+    methods->known_mask = mask;
+    return mask;
 }
 
-/* Whether `obj` behaves as `methods`' originals: its type has them and its
- * instance dict shadows none. 1, 0, or -1 with an exception set. */
+/* Which of `methods`' originals `obj` has: its type's (as above) that its
+ * instance dict does not shadow. A mask, or -1 with an exception set. */
 static int
-direct_object_has(direct_methods *methods, PyObject *obj)
+direct_object_mask(direct_methods *methods, PyObject *obj)
 {
     PyObject *dict;
-    int same = direct_type_has(methods, Py_TYPE(obj));
+    int mask = direct_type_mask(methods, Py_TYPE(obj));
 
-    if (same <= 0) {
-        return same;
+    if (mask <= 0) {
+        return mask;
     }
     dict = pylog_internal_compat_instance_dict(obj);
     if (dict == NULL) {
-        return PyErr_Occurred() ? -1 : 1; /* no dict: nothing shadows */
+        return PyErr_Occurred() ? -1 : mask; /* no dict: nothing shadows */
     }
-    for (int i = 0; same && PyDict_Check(dict) && i < methods->n; i++) {
-        same = PyDict_GetItemWithError(
-                   dict, pylog_internal_direct_keys[methods->keys[i]]) == NULL;
+    for (int i = 0; PyDict_Check(dict) && i < methods->n; i++) {
+        if (PyDict_GetItemWithError(
+                dict, pylog_internal_direct_keys[methods->keys[i]]) != NULL) {
+            mask &= ~(1 << i);
+        }
     }
     Py_DECREF(dict);
-    return PyErr_Occurred() ? -1 : same;
+    return PyErr_Occurred() ? -1 : mask;
 }
+
+/* The bits of direct_logger_methods. */
+#define DIRECT_OWN_MAKE_RECORD 1
+#define DIRECT_OWN_HANDLING (2 | 4 | 8) /* handle, callHandlers, filter */
 
 int
 pylog_internal_direct_applies(PyObject *logger)
 {
     PyObject *factory = direct_global(KEY(FACTORY)); /* borrowed */
-    int same;
+    int mask, flags = 0, record;
 
     if (factory == NULL) {
         return -1;
     }
-    if (factory != direct_record_type) {
-        return 0;
+    mask = direct_object_mask(&direct_logger_methods, logger);
+    if (mask < 0) {
+        return -1;
     }
-    same = direct_type_has(&direct_record_methods,
-                           (PyTypeObject *)direct_record_type);
-    return same <= 0 ? same : direct_object_has(&direct_logger_methods, logger);
+    if ((mask & DIRECT_OWN_HANDLING) == DIRECT_OWN_HANDLING) {
+        flags |= PYLOG_INTERNAL_DIRECT_HANDLE;
+    }
+    if ((mask & DIRECT_OWN_MAKE_RECORD) == 0) {
+        return flags;
+    }
+    record = factory == direct_record_type
+                 ? direct_type_mask(&direct_record_methods,
+                                    (PyTypeObject *)direct_record_type)
+                 : 0;
+    if (record < 0) {
+        return -1;
+    }
+    return flags | (record == 1 ? PYLOG_INTERNAL_DIRECT_RECORD
+                                : PYLOG_INTERNAL_DIRECT_FACTORY);
 }
 
 int
 pylog_internal_direct_handler_applies(PyObject *handler)
 {
-    return direct_object_has(&direct_handler_methods, handler);
+    int mask = direct_object_mask(&direct_handler_methods, handler);
+
+    return mask < 0 ? -1 : mask == (1 << direct_handler_methods.n) - 1;
+}
+
+#undef DIRECT_OWN_HANDLING
+#undef DIRECT_OWN_MAKE_RECORD
+
+PyObject *
+pylog_internal_direct_factory_make(PyObject *name, int level,
+                                   PyObject *pathname, int line,
+                                   PyObject *msg, PyObject *exc_info,
+                                   PyObject *func)
+{
+    /* Logger.makeRecord without extra: _logRecordFactory(name, level, fn,
+       lno, msg, args, exc_info, func, sinfo), positionally */
+    PyObject *factory = direct_global(KEY(FACTORY)); /* borrowed */
+
+    if (factory == NULL) {
+        return NULL;
+    }
+    return PyObject_CallFunction(factory, "OiOiO()OOO", name, level, pathname,
+                                 line, msg, exc_info, func, Py_None);
 }
 
 /* logging.getLevelName(level): a new reference, or NULL with an exception. */

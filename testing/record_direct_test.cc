@@ -103,6 +103,29 @@ TEST_F(RecordDirectTest, DefaultsRunOnlyTheHandlersEmit) {
     EXPECT_EQ(Str("called"), "['emit']");
 }
 
+// A custom record factory is called as Logger.makeRecord calls it, without
+// makeRecord's own frame; the handling stays in C.
+TEST_F(RecordDirectTest, CustomFactoryIsCalledAsMakeRecordWould) {
+    Py("def factory(*args, **kwargs):\n"
+       "    return logging.LogRecord(*args, **kwargs)\n"
+       "logging.setLogRecordFactory(factory)\n"
+       "c_log('resolves the site')\n"
+       "called = []\n"
+       "def profile(frame, event, arg):\n"
+       "    if event == 'call':\n"
+       "        called.append(frame.f_code.co_name)\n"
+       "sys.setprofile(profile)\n"
+       "c_log('through the factory')\n"
+       "sys.setprofile(None)\n"
+       "logging.setLogRecordFactory(logging.LogRecord)\n"
+       "made = made_for(capture.records[1])\n");
+    ASSERT_EQ(Count(), 2);
+    EXPECT_EQ(Str("[f for f in called if f in ('factory', 'makeRecord', "
+                  "'handle', 'emit')]"),
+              "['factory', 'emit']");
+    EXPECT_EQ(Str("same(capture.records[1], made)"), "[]");
+}
+
 TEST_F(RecordDirectTest, LoggingSwitchesAreReadPerRecord) {
     Py("c_log('before')\n"
        "logging.logThreads = logging.logProcesses = False\n"

@@ -15,8 +15,8 @@ extern "C" {
 
 /* A new record for `call` with message `text` (length bytes, UTF-8 with
  * replacement), as logger.makeRecord(name, level, pathname, lineno, msg,
- * (), exc_info, funcName, None, None) would make it (built directly when
- * `direct`, the answer of pylog_internal_direct_applies(logger), is 1), then
+ * (), exc_info, funcName, None, None) would make it (as `direct`, the
+ * answer of pylog_internal_direct_applies(logger), allows), then
  * given the statement's structured fields. `generation` is the current one
  * (the site's template belongs to it). `origin` is NULL when the calling thread delivers its own
  * record while holding the GIL; otherwise the record takes its time and

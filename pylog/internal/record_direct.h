@@ -76,12 +76,19 @@ PYLOG_API void pylog_internal_direct_site_fields(PyObject *template_,
                                                  PyObject **pathname,
                                                  PyObject **func);
 
-/* 1 when the logger's makeRecord, handle, callHandlers and filter are
- * Python's own (its class's are those of Logger and Filterer at install,
- * and its instance dict shadows none) and the record factory is LogRecord
- * with its own __init__: a record made here is then the one makeRecord
- * would make, and pylog_internal_direct_handle() does what handle() would.
- * 0 when anything is customised; -1 with an exception set. GIL: held. */
+/* How much of the logger's machinery is Python's own, so that pylog may do
+ * its work without running its Python code: a mask of the flags below (0:
+ * call logger.makeRecord and logger.handle), or -1 with an exception set.
+ * "Python's own" means the class's method is the one Logger (Filterer for
+ * filter) had at install and the instance dict does not shadow it. GIL:
+ * held. */
+#define PYLOG_INTERNAL_DIRECT_RECORD 1 /* makeRecord and the factory are
+    Python's own (LogRecord, its __init__ unpatched): build the record with
+    pylog_internal_direct_make() */
+#define PYLOG_INTERNAL_DIRECT_FACTORY 2 /* makeRecord is, the factory is
+    not: call the factory as makeRecord would */
+#define PYLOG_INTERNAL_DIRECT_HANDLE 4 /* handle, callHandlers and filter
+    are: pylog_internal_direct_handle() does what handle() would */
 PYLOG_API int pylog_internal_direct_applies(PyObject *logger);
 
 /* A new LogRecord: `template_` plus this call's msg (borrowed), level,
@@ -92,6 +99,13 @@ PYLOG_API PyObject *pylog_internal_direct_make(PyObject *template_, int level,
                                                PyObject *msg,
                                                PyObject *exc_info,
                                                const pending_origin *origin);
+
+/* _logRecordFactory(name, level, pathname, line, msg, (), exc_info, func,
+ * None): what Logger.makeRecord does without `extra`. GIL: held. A new
+ * reference, or NULL with an exception set. */
+PYLOG_API PyObject *pylog_internal_direct_factory_make(
+    PyObject *name, int level, PyObject *pathname, int line, PyObject *msg,
+    PyObject *exc_info, PyObject *func);
 
 /* 1 when the handler's handle, filter, acquire and release are Handler's
  * and Filterer's own (as pylog_internal_direct_applies checks a logger's):
