@@ -143,10 +143,10 @@ compat_main_thread_name(char *name, size_t size)
 
 /* The calling thread's name, computed once per thread (a syscall or two)
  * and then read from thread-local storage. */
-static __thread char compat_thread_name[32];
+static __thread char compat_thread_name[PYLOG_INTERNAL_THREAD_NAME_SIZE];
 
-void
-pylog_internal_compat_thread_name(char *name, size_t size)
+const char *
+pylog_internal_compat_thread_name(void)
 {
     if (compat_thread_name[0] == '\0') {
 #ifdef __linux__
@@ -168,7 +168,7 @@ pylog_internal_compat_thread_name(char *name, size_t size)
                  (unsigned long)pthread_self());
 #endif
     }
-    snprintf(name, size, "%s", compat_thread_name);
+    return compat_thread_name;
 }
 
 int

@@ -143,7 +143,7 @@ delivery_deliver_pending(pending *record, compat_exception *saved)
     pylog_internal_bridge_deliver(&call, record->text, record->length,
                                   &record->origin, saved);
     delivery_depth--;
-    free(record);
+    pylog_internal_pending_free(record);
     pylog_internal_queue_done();
 }
 
@@ -194,7 +194,7 @@ delivery_queue_behind(const site_call *call, const message *msg,
         record->origin = *origin; /* before the push: then it is not ours */
     }
     if (pylog_internal_queue_push(record) < 0) {
-        free(record);
+        pylog_internal_pending_free(record);
         return 0;
     }
     delivery_wake_thread();
@@ -278,7 +278,7 @@ pylog_internal_delivery_emit(const site_call *call, const message *msg)
         return;
     }
     if (pylog_internal_queue_push(record) < 0) {
-        free(record);
+        pylog_internal_pending_free(record);
         pylog_internal_stats_count(STATS_DROPPED);
         /* relaxed: a counter publishes no other data */
         __atomic_fetch_add(&delivery_overflow, 1, __ATOMIC_RELAXED);

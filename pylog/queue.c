@@ -8,6 +8,12 @@
  *                   Rings are never freed (see queue_open), so a producer
  *                   that loaded an older ring writes into valid memory.
  *   queue_retired   rings replaced by a new capacity, kept reachable.
+ *   queue_pool      a ring of free QUEUE_BLOCK_BYTES blocks (QUEUE_POOL_BLOCKS
+ *                   of them in queue_blocks) that records small enough are
+ *                   copied into, so a push costs no malloc and a delivery no
+ *                   free into another thread's arena. Made at the first open,
+ *                   never freed; a record that finds it empty, or does not
+ *                   fit, is malloc'd.
  * No lock: producers are any thread; consumers hold the GIL.
  */
 /* Python.h (through pylog.h) must come before any system header. */
@@ -19,9 +25,12 @@
 #include <string.h>
 #include <time.h>
 
+#define QUEUE_BLOCK_BYTES 256
+#define QUEUE_POOL_BLOCKS 1024
+
 typedef struct queue_cell {
     uint64_t sequence; /* atomic: the position this cell is ready for */
-    pending *record;   /* written before `sequence` is released */
+    void *item;        /* written before `sequence` is released */
 } queue_cell;
 
 typedef struct queue_ring {
@@ -37,6 +46,11 @@ typedef struct queue_ring {
 
 static queue_ring *queue_current;
 static queue_ring *queue_retired;
+static queue_ring *queue_pool;
+static char *queue_blocks;
+
+static int queue_ring_push(queue_ring *ring, void *item);
+static void *queue_ring_pop(queue_ring *ring);
 
 static size_t
 pending_string_size(const char *text)
@@ -67,8 +81,9 @@ pylog_internal_pending_origin(pending_origin *origin)
     origin->python_thread = PyGILState_GetThisThreadState() != NULL;
     origin->thread_name[0] = '\0';
     if (!origin->python_thread) {
-        pylog_internal_compat_thread_name(origin->thread_name,
-                                          sizeof origin->thread_name);
+        /* the whole buffer: NUL terminated inside it, no length to find */
+        memcpy(origin->thread_name, pylog_internal_compat_thread_name(),
+               sizeof origin->thread_name);
     }
 }
 
@@ -88,9 +103,20 @@ pylog_internal_pending_make(const site_call *call, const message *msg)
             size += pending_string_size(extra->kvs[i].value.str);
         }
     }
-    record = (pending *)malloc(size);
-    if (record == NULL) {
-        return NULL;
+    /* acquire (in the pop): the consumer that pushed the block back is
+       done with it */
+    record = size <= QUEUE_BLOCK_BYTES && queue_pool != NULL
+                 ? (pending *)queue_ring_pop(queue_pool)
+                 : NULL;
+    if (record != NULL) {
+        record->pooled = 1;
+    }
+    else {
+        record = (pending *)malloc(size);
+        if (record == NULL) {
+            return NULL;
+        }
+        record->pooled = 0;
     }
     /* Layout: the struct, the kv array (aligned like the struct), then the
        bytes of every string. */
@@ -146,9 +172,58 @@ queue_ring_new(size_t capacity)
     ring->head = ring->tail = ring->finished = 0;
     for (size_t i = 0; i < capacity; i++) {
         ring->cells[i].sequence = i;
-        ring->cells[i].record = NULL;
+        ring->cells[i].item = NULL;
     }
     return ring;
+}
+
+void
+pylog_internal_pending_free(pending *record)
+{
+    if (record->pooled) {
+        /* release (in the push): the next producer sees us done. Never
+           full: the pool's ring has a cell for every block. */
+        queue_ring_push(queue_pool, record);
+    }
+    else {
+        free(record);
+    }
+}
+
+/* Make the pool's ring hold every block: all free. */
+static void
+queue_pool_fill(void)
+{
+    for (size_t i = 0; i < QUEUE_POOL_BLOCKS; i++) {
+        queue_pool->cells[i].sequence = i + 1;
+        queue_pool->cells[i].item = queue_blocks + i * QUEUE_BLOCK_BYTES;
+    }
+    queue_pool->head = QUEUE_POOL_BLOCKS;
+    queue_pool->tail = 0;
+}
+
+/* Make the pool once (GIL held, at install); without memory, records are
+ * malloc'd. Producers see it through the generation install publishes
+ * afterwards (release there, acquire in each statement's slow path). */
+static void
+queue_pool_open(void)
+{
+    void *memory;
+    queue_ring *pool;
+
+    if (queue_pool != NULL ||
+        posix_memalign(&memory, 64, QUEUE_POOL_BLOCKS * QUEUE_BLOCK_BYTES) !=
+            0) {
+        return;
+    }
+    pool = queue_ring_new(QUEUE_POOL_BLOCKS);
+    if (pool == NULL) {
+        free(memory);
+        return;
+    }
+    queue_blocks = (char *)memory;
+    queue_pool = pool;
+    queue_pool_fill();
 }
 
 int
@@ -156,6 +231,8 @@ pylog_internal_queue_open(size_t capacity)
 {
     /* relaxed: only install (GIL held) stores queue_current */
     queue_ring *ring = __atomic_load_n(&queue_current, __ATOMIC_RELAXED);
+
+    queue_pool_open();
 
     if (ring != NULL && ring->capacity == capacity) {
         /* A statement that passed its check before the last uninstall may
@@ -177,17 +254,13 @@ pylog_internal_queue_open(size_t capacity)
     return 0;
 }
 
-int
-pylog_internal_queue_push(pending *record)
+/* Push `item` into `ring`: 0, or -1 when it is full. Lock-free. */
+static int
+queue_ring_push(queue_ring *ring, void *item)
 {
-    /* acquire: pairs with queue_open's release */
-    queue_ring *ring = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
     queue_cell *cell;
     uint64_t position;
 
-    if (ring == NULL) {
-        return -1;
-    }
     position = __atomic_load_n(&ring->head, __ATOMIC_RELAXED);
     for (;;) {
         cell = &ring->cells[position % ring->capacity];
@@ -211,23 +284,20 @@ pylog_internal_queue_push(pending *record)
             position = __atomic_load_n(&ring->head, __ATOMIC_RELAXED);
         }
     }
-    cell->record = record;
+    cell->item = item;
     /* release: a consumer that sees the sequence sees the record */
     __atomic_store_n(&cell->sequence, position + 1, __ATOMIC_RELEASE);
     return 0;
 }
 
-pending *
-pylog_internal_queue_pop(void)
+/* Pop the oldest item of `ring`, or NULL when none is ready. Lock-free. */
+static void *
+queue_ring_pop(queue_ring *ring)
 {
-    queue_ring *ring = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
     queue_cell *cell;
     uint64_t position;
-    pending *record;
+    void *item;
 
-    if (ring == NULL) {
-        return NULL;
-    }
     position = __atomic_load_n(&ring->tail, __ATOMIC_RELAXED);
     for (;;) {
         cell = &ring->cells[position % ring->capacity];
@@ -249,11 +319,29 @@ pylog_internal_queue_pop(void)
             position = __atomic_load_n(&ring->tail, __ATOMIC_RELAXED);
         }
     }
-    record = cell->record;
+    item = cell->item;
     /* release: the next lap's producer may reuse the cell */
     __atomic_store_n(&cell->sequence, position + ring->capacity,
                      __ATOMIC_RELEASE);
-    return record;
+    return item;
+}
+
+int
+pylog_internal_queue_push(pending *record)
+{
+    /* acquire: pairs with queue_open's release */
+    queue_ring *ring = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
+
+    return ring != NULL ? queue_ring_push(ring, record) : -1;
+}
+
+pending *
+pylog_internal_queue_pop(void)
+{
+    /* acquire: pairs with queue_open's release */
+    queue_ring *ring = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
+
+    return ring != NULL ? (pending *)queue_ring_pop(ring) : NULL;
 }
 
 void
@@ -299,7 +387,7 @@ pylog_internal_queue_discard(void)
     pending *record;
 
     while ((record = pylog_internal_queue_pop()) != NULL) {
-        free(record);
+        pylog_internal_pending_free(record);
         pylog_internal_stats_count(STATS_DROPPED);
         pylog_internal_queue_done();
     }
@@ -318,11 +406,17 @@ pylog_internal_queue_after_fork(void)
        copied memory leaves its cell, and those behind it, unreadable, so
        they are abandoned and the positions start over. */
     while ((record = pylog_internal_queue_pop()) != NULL) {
-        free(record);
+        if (!record->pooled) {
+            free(record); /* a pooled one stays out of the pool: see below */
+        }
     }
     ring->head = ring->tail = ring->finished = 0;
     for (size_t i = 0; i < ring->capacity; i++) {
         ring->cells[i].sequence = i;
-        ring->cells[i].record = NULL;
+        ring->cells[i].item = NULL;
     }
+    /* The pool is left as fork() copied it: a pop or push that was half
+       done there only makes its blocks unreachable (records then fall back
+       to malloc), and refilling it could hand out a block that a delivery
+       under way on this thread (a handler that forked) still holds. */
 }

@@ -255,6 +255,42 @@ TEST_F(DeliveryTest, GilHolderDeliversQueuedRecordsBeforeItsOwn) {
               "['5:0', '5:1', '5:2', 'own']");
 }
 
+// Queued records are copied into the queue's blocks when they fit and onto
+// the heap when they do not or when every block is taken: messages of every
+// length, with structured fields, more of them than there are blocks, and
+// twice over (blocks come back), all arrive whole and in order.
+TEST_F(DeliveryTest, QueuedRecordsOfEverySizeArriveWhole) {
+    InstallQueue(8192);
+    pylog_stats before, after;
+    pylog_get_stats(&before);
+    const size_t lengths[] = {0, 1, 40, 100, 120, 200, 300, 4096, 100000};
+    const int kRounds = 2, kPerLength = 300;
+    for (int round = 0; round < kRounds; round++) {
+        {
+            GilReleased released;
+            std::thread([&] {
+                for (int i = 0; i < kPerLength; i++) {
+                    for (size_t length : lengths) {
+                        std::string text(length, static_cast<char>('a' + i % 26));
+                        pylog_kv kvs[] = {PYLOG_KV_INT("n", i),
+                                          PYLOG_KV_STR("tag", "queued")};
+                        PYLOG_LOG_KV(PYLOG_LEVEL_WARN, kvs, 2, "%s", text.c_str());
+                    }
+                }
+            }).join();
+            ASSERT_EQ(pylog_flush(), 0);
+        }
+        Py("expected = [(chr(ord('a') + i % 26) * n, i, 'queued')\n"
+           "            for i in range(" + std::to_string(kPerLength) + ")\n"
+           "            for n in (0, 1, 40, 100, 120, 200, 300, 4096, 100000)]\n"
+           "got = [(r.msg, r.n, r.tag) for r in capture.records]\n"
+           "del capture.records[:]\n");
+        EXPECT_EQ(Str("got == expected"), "True") << "round " << round;
+    }
+    pylog_get_stats(&after);
+    EXPECT_EQ(after.dropped, before.dropped);
+}
+
 TEST_F(DeliveryTest, QueuedRecordsKeepTheirCallsTimeAndThread) {
     InstallDefaults();
     Py("import time\nbefore = time.time()");

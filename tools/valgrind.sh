@@ -12,8 +12,9 @@ cd "$(dirname "$0")/.."
 tools/setup.sh || exit 1
 
 tests=("$@")
-[[ ${#tests[@]} -gt 0 ]] || tests=(bridge caching delivery extra filter filter_spec
-                                   install invalidation record reinit thread)
+[[ ${#tests[@]} -gt 0 ]] || tests=(bridge caching delivery direct_handle extra
+                                   filter filter_spec install invalidation
+                                   record record_direct reinit thread)
 targets=()
 for t in "${tests[@]}"; do targets+=("//testing:${t}_test"); done
 bazel build -c dbg "${targets[@]}" || exit 1
@@ -22,16 +23,18 @@ bin=$(bazel info -c dbg bazel-bin)  # not the bazel-bin link: it may move
 out=$(mktemp -d "${TMPDIR:-/tmp}/pylog-valgrind.XXXXXX")
 failed=0
 for t in "${tests[@]}"; do
-    log="$out/$t.xml"
-    PYTHONMALLOC=malloc valgrind --tool=memcheck --xml=yes --xml-file="$log" \
+    # One XML file per process (%p): a forked child writes its own.
+    log="$out/$t"
+    PYTHONMALLOC=malloc valgrind --tool=memcheck --xml=yes --xml-file="$log.%p.xml" \
         --leak-check=full --errors-for-leak-kinds=definite \
         "$bin/testing/${t}_test" --gtest_filter='-*Stress*' \
         >"$out/$t.out" 2>&1
     status=$?
-    ours=$(python3 - "$log" <<'PY'
+    ours=$(python3 - "$log".*.xml <<'PY'
 import sys, xml.etree.ElementTree as ET
 ours = 0
-for error in ET.parse(sys.argv[1]).getroot().iter("error"):
+errors = [e for log in sys.argv[1:] for e in ET.parse(log).getroot().iter("error")]
+for error in errors:
     # Python objects point into the middle of their blocks (the GC header
     # comes first), so whatever CPython keeps past Py_FinalizeEx is only
     # "possibly" lost: as --errors-for-leak-kinds=definite, not an error.
@@ -51,8 +54,11 @@ PY
     if [[ $status -ne 0 ]] || ! grep -q "PASSED" "$out/$t.out"; then
         echo "FAILED $t: the test itself failed under valgrind ($out/$t.out)"
         failed=$((failed + 1))
+    elif [[ ! $ours =~ ^[0-9]+$ ]]; then
+        echo "FAILED $t: valgrind's logs ($log.*.xml) could not be read"
+        failed=$((failed + 1))
     elif [[ $ours -ne 0 ]]; then
-        echo "FAILED $t: $ours valgrind error(s) in pylog code ($log)"
+        echo "FAILED $t: $ours valgrind error(s) in pylog code ($log.*.xml)"
         failed=$((failed + 1))
     else
         echo "PASSED $t"

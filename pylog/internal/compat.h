@@ -59,9 +59,11 @@ pylog_internal_compat_exception_info(compat_exception *saved);
 
 /* A name for the calling thread when Python does not know it: the name the
  * application gave it (pthread_setname_np) before its first pylog call,
- * else "pylog-<tid>". Writes at most `size` bytes, NUL included. GIL not
+ * else "pylog-<tid>". Thread-local storage of the calling thread, NUL
+ * terminated within PYLOG_INTERNAL_THREAD_NAME_SIZE bytes. GIL not
  * required. */
-PYLOG_API void pylog_internal_compat_thread_name(char *name, size_t size);
+#define PYLOG_INTERNAL_THREAD_NAME_SIZE 32
+PYLOG_API const char *pylog_internal_compat_thread_name(void);
 
 /* Nonzero when the calling thread holds the GIL. The interpreter must be
  * initialized. GIL not required. abi3 builds look PyGILState_Check up in the

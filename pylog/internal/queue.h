@@ -7,6 +7,7 @@
 #ifndef PYLOG_INTERNAL_QUEUE_H_
 #define PYLOG_INTERNAL_QUEUE_H_
 
+#include "compat.h"
 #include "message.h"
 #include "slot.h"
 
@@ -20,11 +21,13 @@ typedef struct pending_origin {
     int64_t time_ns;         /* CLOCK_REALTIME at the call, as time.time_ns() */
     unsigned long thread_id; /* threading.get_ident() of the caller */
     int python_thread;       /* the caller has a Python thread state */
-    char thread_name[32];    /* its name when Python does not know it */
+    /* its name when Python does not know it */
+    char thread_name[PYLOG_INTERNAL_THREAD_NAME_SIZE];
 } pending_origin;
 
-/* One queued statement, in one heap block with every string it points to
- * except `file` and `func` (the statement's __FILE__ and __func__, static).
+/* One queued statement, in one block (from queue.c's pool, else the heap)
+ * with every string it points to except `file` and `func` (the statement's
+ * __FILE__ and __func__, static).
  * Holds no Python object: OBJ fields are left out (they need the GIL). */
 typedef struct pending {
     pylog_internal_site *site;
@@ -38,13 +41,17 @@ typedef struct pending {
     pylog_kv *kvs;
     size_t n_kvs;
     pending_origin origin;
+    int pooled; /* a block of queue.c's pool, not malloc'd */
 } pending;
 
-/* Copy a statement into a new pending record (free() releases it). NULL
- * when out of memory. GIL not required; never touches Python. OBJ fields
+/* Copy a statement into a new pending record (pylog_internal_pending_free
+ * releases it). NULL when out of memory. GIL not required; never touches Python. OBJ fields
  * and fields with a NULL key are left out and counted as errors. */
 PYLOG_API pending *pylog_internal_pending_make(const site_call *call,
                                                const message *msg);
+
+/* Release a record of pylog_internal_pending_make. Any thread. */
+PYLOG_API void pylog_internal_pending_free(pending *record);
 
 /* The calling thread's origin, for records delivered later. */
 PYLOG_API void pylog_internal_pending_origin(pending_origin *origin);
