@@ -160,39 +160,67 @@ handle_handler(PyObject *handler, PyObject *record)
     return status;
 }
 
-/* For each handler of `c`: if record.levelno >= handler.level, call
- * handler.handle(record). Adds the handlers seen to *found. 0 or -1. */
+/* The rule for one handler: if record.levelno >= handler.level, call
+ * handler.handle(record). 0 or -1 with an exception set. */
+static int
+handle_one(PyObject *handler, PyObject *record)
+{
+    PyObject *levelno, *level;
+    int passes;
+
+    levelno = PyObject_GetAttr(record, KEY(LEVELNO));
+    level = levelno == NULL ? NULL : PyObject_GetAttr(handler, KEY(LEVEL));
+    passes = level == NULL ? -1
+                           : PyObject_RichCompareBool(levelno, level, Py_GE);
+    Py_XDECREF(level);
+    Py_XDECREF(levelno);
+    if (passes > 0) {
+        passes = handle_handler(handler, record);
+    }
+    return passes < 0 ? -1 : 0;
+}
+
+/* For each handler of `c`, handle_one(); adds the handlers seen to *found.
+ * Iterates as `for h in c.handlers` does: a list by live index (a handler
+ * that adds or removes handlers changes what comes next), anything else
+ * through its iterator. 0 or -1 with an exception set. */
 static int
 handle_each(PyObject *c, PyObject *record, Py_ssize_t *found)
 {
-    PyObject *handlers, *iterator, *handler, *levelno, *level;
-    int status = 0, passes;
+    PyObject *handlers, *iterator = NULL, *handler;
+    int status = 0;
 
     handlers = PyObject_GetAttr(c, KEY(HANDLERS));
     if (handlers == NULL) {
         return -1;
     }
-    iterator = PyObject_GetIter(handlers); /* live: as `for h in ...` */
-    Py_DECREF(handlers);
-    if (iterator == NULL) {
-        return -1;
-    }
-    while (status == 0 && (handler = PyIter_Next(iterator)) != NULL) {
-        (*found)++;
-        levelno = PyObject_GetAttr(record, KEY(LEVELNO));
-        level = levelno == NULL ? NULL : PyObject_GetAttr(handler, KEY(LEVEL));
-        passes = level == NULL ? -1
-                               : PyObject_RichCompareBool(levelno, level,
-                                                          Py_GE);
-        Py_XDECREF(level);
-        Py_XDECREF(levelno);
-        if (passes > 0) {
-            passes = handle_handler(handler, record);
+    if (!PyList_CheckExact(handlers)) {
+        iterator = PyObject_GetIter(handlers);
+        if (iterator == NULL) {
+            Py_DECREF(handlers);
+            return -1;
         }
-        status = passes < 0 ? -1 : 0;
+    }
+    for (Py_ssize_t i = 0; status == 0; i++) {
+        if (iterator != NULL) {
+            handler = PyIter_Next(iterator);
+        }
+        else if (i < PyList_Size(handlers)) {
+            handler = PyList_GetItem(handlers, i); /* borrowed */
+            Py_INCREF(handler);
+        }
+        else {
+            handler = NULL;
+        }
+        if (handler == NULL) {
+            break;
+        }
+        (*found)++;
+        status = handle_one(handler, record);
         Py_DECREF(handler);
     }
-    Py_DECREF(iterator);
+    Py_XDECREF(iterator);
+    Py_DECREF(handlers);
     return status < 0 || PyErr_Occurred() ? -1 : 0;
 }
 

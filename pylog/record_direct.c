@@ -530,24 +530,23 @@ direct_thread_name_of(PyObject *thread)
     return PyObject_GetAttr(thread, own ? KEY(PRIVATE_NAME) : KEY(NAME));
 }
 
-/* threading.current_thread().name for the calling thread. GIL: held. A
- * new reference, or NULL with an exception set. */
+/* threading.current_thread().name for the calling thread, whose
+ * threading.get_ident() is `ident`. GIL: held. A new reference, or NULL
+ * with an exception set. */
 static PyObject *
-direct_current_thread_name(void)
+direct_current_thread_name(PyObject *ident)
 {
-    PyObject *active, *ident, *thread = NULL, *name;
+    PyObject *active, *thread = NULL, *name;
 
     /* current_thread() is _active[get_ident()], else a new _DummyThread */
     active = direct_active_threads(); /* borrowed */
     if (active == NULL) {
         return NULL;
     }
-    ident = PyLong_FromUnsignedLong(PyThread_get_thread_ident());
-    if (ident != NULL && PyDict_Check(active)) {
+    if (PyDict_Check(active)) {
         thread = PyDict_GetItemWithError(active, ident); /* borrowed */
         Py_XINCREF(thread);
     }
-    Py_XDECREF(ident);
     if (thread == NULL) {
         if (PyErr_Occurred()) {
             return NULL;
@@ -711,7 +710,8 @@ direct_put_time(PyObject *dict, int64_t ns)
 static int
 direct_put_thread(PyObject *dict, const pending_origin *origin)
 {
-    int enabled = direct_flag(KEY(LOG_THREADS));
+    PyObject *ident;
+    int enabled = direct_flag(KEY(LOG_THREADS)), status;
 
     if (enabled < 0) {
         return -1;
@@ -719,17 +719,19 @@ direct_put_thread(PyObject *dict, const pending_origin *origin)
     if (enabled == 0) {
         return 0; /* the template has None for both */
     }
-    if (direct_put(dict, KEY(THREAD),
-                   PyLong_FromUnsignedLong(origin != NULL
-                                               ? origin->thread_id
-                                               : PyThread_get_thread_ident())) <
-        0) {
+    ident = PyLong_FromUnsignedLong(origin != NULL
+                                        ? origin->thread_id
+                                        : PyThread_get_thread_ident());
+    if (ident == NULL || PyDict_SetItem(dict, KEY(THREAD), ident) < 0) {
+        Py_XDECREF(ident);
         return -1;
     }
-    return direct_put(dict, KEY(THREADNAME),
-                      origin != NULL
-                          ? pylog_internal_direct_origin_thread_name(origin)
-                          : direct_current_thread_name());
+    status = direct_put(dict, KEY(THREADNAME),
+                        origin != NULL
+                            ? pylog_internal_direct_origin_thread_name(origin)
+                            : direct_current_thread_name(ident));
+    Py_DECREF(ident);
+    return status;
 }
 
 PyObject *
