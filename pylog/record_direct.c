@@ -8,9 +8,12 @@
  * record is a LogRecord instance (object.__new__, no __init__) whose
  * __dict__ is a copy of the template with the call's own fields filled in,
  * each the value __init__ of the running CPython computes, in its order.
- * Any customisation (setLoggerClass with its own makeRecord,
- * setLogRecordFactory, a patched LogRecord.__init__) makes record.c go
- * through makeRecord instead; the templates still save it the decoding.
+ * What is customised runs as Python's own code would run it: a record
+ * factory of the application's is called as Logger.makeRecord calls it, an
+ * overridden makeRecord is called (record.c), a customised handle(),
+ * callHandlers() or handler's handle() is called (direct_handle.c); the
+ * templates still save them the decoding. Whether something is customised
+ * is checked on every record (pylog_internal_direct_applies).
  *
  * Globals, all guarded by the GIL, set by open and dropped by close:
  *   direct_logging      logging's module dict; owned. Its globals
@@ -32,6 +35,8 @@
  *                       direct_templates_generation; slots borrow them.
  *   direct_pid          os.getpid() as an int, or NULL: not known in this
  *                       process yet. A fork() child drops it (see below).
+ *   direct_parent_pid, direct_parent_active  in a fork child, the parent's
+ *                       direct_pid and direct_active until released.
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/compat.h"
@@ -100,6 +105,8 @@ static PyObject *direct_active;
 static PyObject *direct_templates;
 static uint64_t direct_templates_generation;
 static PyObject *direct_pid;
+static PyObject *direct_parent_pid;
+static PyObject *direct_parent_active;
 static pthread_once_t direct_fork_once = PTHREAD_ONCE_INIT;
 
 static PyObject *direct_global(PyObject *key);
@@ -108,13 +115,24 @@ static PyObject *direct_global(PyObject *key);
 
 /* A fork() child is a new process: its first record asks for its own pid
  * and for threading's new _active. Runs in the child before any other
- * code, the only thread there; the references are leaked, not released:
- * no Python call is safe here. */
+ * code, the only thread there, where no Python call is safe: the parent's
+ * references are set aside, and released under the GIL by the next record
+ * (direct_forget_parent). */
 static void
 direct_after_fork_child(void)
 {
+    direct_parent_pid = direct_pid;
+    direct_parent_active = direct_active;
     direct_pid = NULL;
     direct_active = NULL;
+}
+
+/* GIL: held. Release what the parent's references were (see above). */
+static void
+direct_forget_parent(void)
+{
+    Py_CLEAR(direct_parent_pid);
+    Py_CLEAR(direct_parent_active);
 }
 
 static void
@@ -207,6 +225,7 @@ pylog_internal_direct_close(void)
     Py_CLEAR(direct_record_type);
     Py_CLEAR(direct_logging);
     Py_CLEAR(direct_pid);
+    direct_forget_parent();
     for (int i = 0; i < DIRECT_N_KEYS; i++) {
         Py_CLEAR(pylog_internal_direct_keys[i]);
     }
@@ -508,6 +527,7 @@ static PyObject *
 direct_active_threads(void)
 {
     if (direct_active == NULL) {
+        direct_forget_parent();
         direct_active = PyObject_GetAttr(direct_threading, KEY(ACTIVE));
     }
     return direct_active;
@@ -593,36 +613,51 @@ pylog_internal_direct_origin_thread_name(const pending_origin *origin)
     return PyUnicode_DecodeUTF8(name, (Py_ssize_t)strlen(name), "replace");
 }
 
-/* processName as __init__ computes it: a new reference, or NULL with an
- * exception set. */
+/* What LogRecord.__init__ does for processName and taskName:
+ *     if not logging.<flag>: None
+ *     elif not sys.modules.get(<module>): <fallback>
+ *     else: try: <module>.<function>().<attribute> (called if `call`)
+ *           except Exception: <fallback>
+ * A new reference, or NULL with an exception set. */
 static PyObject *
-direct_process_name(void)
+direct_from_module(PyObject *flag, PyObject *module_name, PyObject *function,
+                   PyObject *attribute, int call, PyObject *fallback)
 {
-    PyObject *mp, *process, *name;
-    int enabled = direct_flag(KEY(LOG_MP));
+    PyObject *module, *result, *value;
+    int enabled = direct_flag(flag);
 
     if (enabled <= 0) {
         return enabled < 0 ? NULL : (Py_INCREF(Py_None), Py_None);
     }
-    mp = PyDict_GetItemWithError(PyImport_GetModuleDict(),
-                                 KEY(MULTIPROCESSING)); /* borrowed */
-    if (mp == NULL || mp == Py_None) {
+    module = PyDict_GetItemWithError(PyImport_GetModuleDict(),
+                                     module_name); /* borrowed */
+    if (module == NULL || module == Py_None) { /* a module is true */
         if (PyErr_Occurred()) {
             return NULL;
         }
-        Py_INCREF(KEY(MAIN_PROCESS));
-        return KEY(MAIN_PROCESS);
+        Py_INCREF(fallback);
+        return fallback;
     }
-    /* try: mp.current_process().name  except Exception: 'MainProcess' */
-    process = direct_call(mp, KEY(CURRENT_PROCESS));
-    name = process == NULL ? NULL : PyObject_GetAttr(process, KEY(NAME));
-    Py_XDECREF(process);
-    if (name == NULL && PyErr_ExceptionMatches(PyExc_Exception)) {
+    result = direct_call(module, function);
+    value = result == NULL ? NULL
+            : call         ? direct_call(result, attribute)
+                           : PyObject_GetAttr(result, attribute);
+    Py_XDECREF(result);
+    if (value == NULL && PyErr_ExceptionMatches(PyExc_Exception)) {
         PyErr_Clear();
-        Py_INCREF(KEY(MAIN_PROCESS));
-        name = KEY(MAIN_PROCESS);
+        Py_INCREF(fallback);
+        value = fallback;
     }
-    return name;
+    return value;
+}
+
+/* processName: multiprocessing.current_process().name, else 'MainProcess'. */
+static PyObject *
+direct_process_name(void)
+{
+    return direct_from_module(KEY(LOG_MP), KEY(MULTIPROCESSING),
+                              KEY(CURRENT_PROCESS), KEY(NAME), 0,
+                              KEY(MAIN_PROCESS));
 }
 
 /* process as __init__ computes it (os.getpid(), once per process). */
@@ -635,6 +670,7 @@ direct_process(void)
         return enabled < 0 ? NULL : (Py_INCREF(Py_None), Py_None);
     }
     if (direct_pid == NULL) {
+        direct_forget_parent();
         direct_pid = PyLong_FromLong((long)getpid());
         if (direct_pid == NULL) {
             return NULL;
@@ -644,33 +680,13 @@ direct_process(void)
     return direct_pid;
 }
 
-/* taskName (3.12+) for a call made now on this thread. */
+/* taskName (3.12+) for a call made now on this thread: the running
+ * task's get_name(), else None. */
 static PyObject *
 direct_task_name(void)
 {
-    PyObject *asyncio, *task, *name;
-    int enabled = direct_flag(KEY(LOG_TASKS));
-
-    if (enabled <= 0) {
-        return enabled < 0 ? NULL : (Py_INCREF(Py_None), Py_None);
-    }
-    asyncio = PyDict_GetItemWithError(PyImport_GetModuleDict(),
-                                      KEY(ASYNCIO)); /* borrowed */
-    if (asyncio == NULL || asyncio == Py_None) { /* a module is true */
-        if (PyErr_Occurred()) {
-            return NULL;
-        }
-        Py_RETURN_NONE;
-    }
-    /* try: asyncio.current_task().get_name()  except Exception: None */
-    task = direct_call(asyncio, KEY(CURRENT_TASK));
-    name = task == NULL ? NULL : direct_call(task, KEY(GET_NAME));
-    Py_XDECREF(task);
-    if (name == NULL && PyErr_ExceptionMatches(PyExc_Exception)) {
-        PyErr_Clear();
-        Py_RETURN_NONE;
-    }
-    return name;
+    return direct_from_module(KEY(LOG_TASKS), KEY(ASYNCIO), KEY(CURRENT_TASK),
+                              KEY(GET_NAME), 1, Py_None);
 }
 
 /* dict[key] = value, stealing `value`, which may be NULL (its error is

@@ -28,13 +28,7 @@ class DirectHandleTest : public PylogTest {
     void SetUp() override {
         PylogTest::SetUp();
         InstallDefaults();
-        PyObject *function = PyCFunction_New(&c_log_def, nullptr);
-        ASSERT_NE(function, nullptr);
-        ASSERT_EQ(PyDict_SetItemString(
-                      PyModule_GetDict(PyImport_AddModule("__main__")),
-                      "c_log", function),
-                  0);
-        Py_DECREF(function);
+        DefineInMain(&c_log_def);
         // Recorder(tag): a handler that notes (tag, message) in `hits`.
         // both(): what the handlers saw for a C call and a Python call.
         Py(R"(

@@ -85,6 +85,17 @@ void Py(const std::string &code) {
     Py_DECREF(result);
 }
 
+void DefineInMain(PyMethodDef *def) {
+    PyObject *function = PyCFunction_New(def, nullptr);
+    if (function == nullptr ||
+        PyDict_SetItemString(MainDict(), def->ml_name, function) < 0) {
+        Py_XDECREF(function);
+        FailWithException(std::string("defining ") + def->ml_name);
+        return;
+    }
+    Py_DECREF(function);
+}
+
 std::string Str(const std::string &expr) {
     PyObject *value = Eval(expr);
     if (value == nullptr) {

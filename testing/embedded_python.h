@@ -28,6 +28,10 @@ void Py(const std::string &code);
 std::string Str(const std::string &expr);
 long Long(const std::string &expr);
 
+// Makes the C function `def` a global of __main__ (`def` must outlive the
+// interpreter); fails the test if that raises.
+void DefineInMain(PyMethodDef *def);
+
 // Releases the GIL for its lifetime (main thread only).
 class GilReleased {
   public:

@@ -30,15 +30,10 @@ class RecordDirectTest : public PylogTest {
     void SetUp() override {
         PylogTest::SetUp();
         InstallDefaults();
-        PyObject *function = PyCFunction_New(&c_log_def, nullptr);
-        ASSERT_NE(function, nullptr);
-        ASSERT_EQ(PyDict_SetItemString(
-                      PyModule_GetDict(PyImport_AddModule("__main__")),
-                      "c_log", function),
-                  0);
-        Py_DECREF(function);
+        DefineInMain(&c_log_def);
         // same(c, made): the keys (in order) and every value but the time's
         // that differ between two records of one call; [] when equal.
+        // python_calls(f, *args): the Python functions f(*args) ran.
         Py(R"(
 import os, sys, logging
 original_init = logging.LogRecord.__init__
@@ -49,6 +44,17 @@ def same(c, made):
     return [(k, v, vars(made)[k]) for k, v in vars(c).items()
             if k not in TIMES and (type(v) is not type(vars(made)[k])
                                    or v != vars(made)[k])]
+def python_calls(function, *args):
+    called = []
+    def profile(frame, event, arg):
+        if event == 'call':
+            called.append(frame.f_code.co_name)
+    sys.setprofile(profile)
+    try:
+        function(*args)
+    finally:
+        sys.setprofile(None)
+    return called
 def made_for(c):
     return logging.getLogger(c.name).makeRecord(
         c.name, c.levelno, c.pathname, c.lineno, c.msg, (), c.exc_info,
@@ -92,13 +98,7 @@ TEST_F(RecordDirectTest, EveryAttributeIsWhatMakeRecordMakesForTheCall) {
 // the handler's emit (once the site has resolved its logger and template).
 TEST_F(RecordDirectTest, DefaultsRunOnlyTheHandlersEmit) {
     Py("c_log('resolves the site')\n"
-       "called = []\n"
-       "def profile(frame, event, arg):\n"
-       "    if event == 'call':\n"
-       "        called.append(frame.f_code.co_name)\n"
-       "sys.setprofile(profile)\n"
-       "c_log('direct')\n"
-       "sys.setprofile(None)\n");
+       "called = python_calls(c_log, 'direct')\n");
     ASSERT_EQ(Count(), 2);
     EXPECT_EQ(Str("called"), "['emit']");
 }
@@ -110,13 +110,7 @@ TEST_F(RecordDirectTest, CustomFactoryIsCalledAsMakeRecordWould) {
        "    return logging.LogRecord(*args, **kwargs)\n"
        "logging.setLogRecordFactory(factory)\n"
        "c_log('resolves the site')\n"
-       "called = []\n"
-       "def profile(frame, event, arg):\n"
-       "    if event == 'call':\n"
-       "        called.append(frame.f_code.co_name)\n"
-       "sys.setprofile(profile)\n"
-       "c_log('through the factory')\n"
-       "sys.setprofile(None)\n"
+       "called = python_calls(c_log, 'through the factory')\n"
        "logging.setLogRecordFactory(logging.LogRecord)\n"
        "made = made_for(capture.records[1])\n");
     ASSERT_EQ(Count(), 2);

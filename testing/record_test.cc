@@ -91,13 +91,7 @@ class RecordTest : public PylogTest {
         PylogTest::SetUp();
         InstallDefaults();
         for (PyMethodDef &def : c_log_defs) {
-            PyObject *function = PyCFunction_New(&def, nullptr);
-            ASSERT_NE(function, nullptr);
-            ASSERT_EQ(PyDict_SetItemString(
-                          PyModule_GetDict(PyImport_AddModule("__main__")),
-                          def.ml_name, function),
-                      0);
-            Py_DECREF(function);
+            DefineInMain(&def);
         }
         Py("import os, time, asyncio, queue, logging.handlers, unittest\n"
            "py_logger = logging.getLogger('record.site')\n"

@@ -25,7 +25,10 @@ failed=0
 for t in "${tests[@]}"; do
     # One XML file per process (%p): a forked child writes its own.
     log="$out/$t"
-    PYTHONMALLOC=malloc valgrind --tool=memcheck --xml=yes --xml-file="$log.%p.xml" \
+    # --fair-sched=yes: valgrind runs one thread at a time, and without a
+    # fair hand-off threads that never block (pushing into the lock-free
+    # queue) starve the one that must stop them.
+    PYTHONMALLOC=malloc valgrind --tool=memcheck --fair-sched=yes --xml=yes --xml-file="$log.%p.xml" \
         --leak-check=full --errors-for-leak-kinds=definite \
         "$bin/testing/${t}_test" --gtest_filter='-*Stress*' \
         >"$out/$t.out" 2>&1
