@@ -26,7 +26,7 @@ hello_greet(PyObject *module, PyObject *args)
     PYLOG_TRACE("tracing a greeting for %s", name);
     PYLOG_DEBUG("about to greet %s", name);
     PYLOG_INFO("hello, %s!", name);
-    PYLOG_WARN("%s is the %dth visitor today", name, 42);
+    PYLOG_WARN("%s is visitor number %d today", name, 42);
     PYLOG_ERROR("out of cake for %s", name);
     PYLOG_CRITICAL("%s saw the kitchen", name);
     if (PYLOG_ENABLED(PYLOG_LEVEL_DEBUG)) {
