@@ -210,9 +210,13 @@ pylog_internal_record_make(PyObject *logger, const site_call *call,
     PyObject *template_, *msg = NULL, *exc_info = NULL, *record = NULL;
 
     template_ = pylog_internal_direct_template(call, logger, generation);
-    if (template_ == NULL) { /* borrowed */
+    if (template_ == NULL) {
         return NULL;
     }
+    /* Borrowed from the template list, which a nested statement of a new
+       generation (from a makeRecord override or a factory) would clear:
+       ours for the call. */
+    Py_INCREF(template_);
     /* "replace": a message that is not valid UTF-8 never fails the call */
     msg = PyUnicode_DecodeUTF8(text, (Py_ssize_t)length, "replace");
     if (msg == NULL) {
@@ -241,5 +245,6 @@ pylog_internal_record_make(PyObject *logger, const site_call *call,
 done:
     Py_XDECREF(exc_info);
     Py_XDECREF(msg);
+    Py_DECREF(template_);
     return record;
 }

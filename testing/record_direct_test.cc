@@ -120,6 +120,29 @@ TEST_F(RecordDirectTest, CustomFactoryIsCalledAsMakeRecordWould) {
     EXPECT_EQ(Str("same(capture.records[1], made)"), "[]");
 }
 
+// A factory that reconfigures logging (a new generation: the templates of
+// the old one go) and logs through pylog again, while pylog is making its
+// record from the site's template.
+TEST_F(RecordDirectTest, FactoryThatReconfiguresAndLogsAgain) {
+    Py("depth = []\n"
+       "def factory(*args, **kwargs):\n"
+       "    if not depth:\n"
+       "        depth.append(1)\n"
+       "        logging.getLogger('direct').setLevel(logging.DEBUG)\n"
+       "        c_log('nested')\n"
+       "    return logging.LogRecord(*args, **kwargs)\n"
+       "logging.setLogRecordFactory(factory)\n"
+       "c_log('outer')\n"
+       "logging.setLogRecordFactory(logging.LogRecord)\n"
+       "logging.getLogger('direct').setLevel(logging.NOTSET)\n");
+    EXPECT_EQ(Unraisable(), 0);
+    EXPECT_EQ(Str("sorted(r.msg for r in capture.records)"),
+              "['nested', 'outer']");
+    EXPECT_EQ(Str("all(r.pathname == capture.records[0].pathname and "
+                  "r.funcName == 'CLog' for r in capture.records)"),
+              "True");
+}
+
 TEST_F(RecordDirectTest, LoggingSwitchesAreReadPerRecord) {
     Py("c_log('before')\n"
        "logging.logThreads = logging.logProcesses = False\n"
