@@ -1,9 +1,11 @@
 /*
  * message.c: formats a statement's message before the GIL is taken: into the
- * caller's stack buffer, or one exact-size heap block for long messages.
+ * caller's stack buffer (the common conversions by format.c, the rest by
+ * vsnprintf), or one exact-size heap block for long messages.
  * No globals, no locks, no Python.
  */
 /* Python.h (through pylog.h) must come before any system header. */
+#include "internal/format.h"
 #include "internal/message.h"
 
 #include <stdio.h>
@@ -17,6 +19,12 @@ pylog_internal_message_format(message *msg, const char *fmt, va_list args)
 
     msg->heap = NULL;
     msg->text = msg->stack;
+    needed = pylog_internal_format_fast(msg->stack, sizeof msg->stack, fmt,
+                                        args); /* reads a copy of args */
+    if (needed >= 0) {
+        msg->length = (size_t)needed;
+        return 0;
+    }
     va_copy(again, args);
     needed = vsnprintf(msg->stack, sizeof msg->stack, fmt, args);
     if (needed < 0) {
