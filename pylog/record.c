@@ -118,22 +118,12 @@ record_set_double(PyObject *record, const char *name, double value)
 static int
 record_set_origin(PyObject *record, const pending_origin *origin)
 {
-    PyObject *logging, *start, *value;
+    PyObject *value;
     double created, msecs, relative;
     int status, unnamed;
 
-    logging = PyImport_ImportModule("logging");
-    if (logging == NULL) {
-        return -1;
-    }
-    start = PyObject_GetAttrString(logging, "_startTime");
-    Py_DECREF(logging);
-    if (start == NULL) {
-        return -1;
-    }
-    status = pylog_internal_compat_created(origin->time_ns, start, &created,
-                                           &msecs, &relative);
-    Py_DECREF(start);
+    status = pylog_internal_direct_created(origin->time_ns, &created, &msecs,
+                                           &relative);
     if (status < 0 || record_set_double(record, "created", created) < 0 ||
         record_set_double(record, "msecs", msecs) < 0 ||
         record_set_double(record, "relativeCreated", relative) < 0) {

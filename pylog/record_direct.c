@@ -550,16 +550,15 @@ direct_thread_name_of(PyObject *thread)
     return PyObject_GetAttr(thread, own ? KEY(PRIVATE_NAME) : KEY(NAME));
 }
 
-/* threading.current_thread().name for the calling thread, whose
- * threading.get_ident() is `ident`. GIL: held. A new reference, or NULL
- * with an exception set. */
+/* The name of threading._active[ident], the Python thread with that
+ * threading.get_ident(): a new reference; NULL with no exception set when
+ * there is none (never started by threading, or ended), NULL with an
+ * exception set on failure. GIL: held. */
 static PyObject *
-direct_current_thread_name(PyObject *ident)
+direct_active_thread_name(PyObject *ident)
 {
-    PyObject *active, *thread = NULL, *name;
+    PyObject *active = direct_active_threads(), *thread, *name; /* borrowed */
 
-    /* current_thread() is _active[get_ident()], else a new _DummyThread */
-    active = direct_active_threads(); /* borrowed */
     if (active == NULL) {
         return NULL;
     }
@@ -567,14 +566,35 @@ direct_current_thread_name(PyObject *ident)
         thread = PyDict_GetItemWithError(active, ident); /* borrowed */
         Py_XINCREF(thread);
     }
+    else {
+        thread = PyObject_GetItem(active, ident);
+        if (thread == NULL && PyErr_ExceptionMatches(PyExc_KeyError)) {
+            PyErr_Clear();
+        }
+    }
     if (thread == NULL) {
-        if (PyErr_Occurred()) {
-            return NULL;
-        }
-        thread = direct_call(direct_threading, KEY(CURRENT_THREAD));
-        if (thread == NULL) {
-            return NULL;
-        }
+        return NULL;
+    }
+    name = direct_thread_name_of(thread);
+    Py_DECREF(thread);
+    return name;
+}
+
+/* threading.current_thread().name for the calling thread, whose
+ * threading.get_ident() is `ident`: _active[ident], else a new
+ * _DummyThread, as current_thread() does. GIL: held. A new reference, or
+ * NULL with an exception set. */
+static PyObject *
+direct_current_thread_name(PyObject *ident)
+{
+    PyObject *thread, *name = direct_active_thread_name(ident);
+
+    if (name != NULL || PyErr_Occurred()) {
+        return name;
+    }
+    thread = direct_call(direct_threading, KEY(CURRENT_THREAD));
+    if (thread == NULL) {
+        return NULL;
     }
     name = direct_thread_name_of(thread);
     Py_DECREF(thread);
@@ -585,32 +605,24 @@ PyObject *
 pylog_internal_direct_origin_thread_name(const pending_origin *origin)
 {
     char fallback[sizeof origin->thread_name];
-    const char *name = origin->thread_name;
+    const char *text = origin->thread_name;
+    PyObject *ident, *name;
 
     if (origin->python_thread) {
-        PyObject *active = direct_active_threads(), *ident, *thread = NULL;
-
-        if (active == NULL) { /* borrowed */
-            return NULL;
-        }
         ident = PyLong_FromUnsignedLong(origin->thread_id);
-        if (ident != NULL) {
-            thread = PyObject_GetItem(active, ident);
-            Py_DECREF(ident);
-        }
-        if (thread != NULL) {
-            PyObject *value = PyObject_GetAttr(thread, KEY(NAME));
-            Py_DECREF(thread);
-            return value;
-        }
-        if (!PyErr_ExceptionMatches(PyExc_KeyError)) {
+        if (ident == NULL) {
             return NULL;
         }
-        PyErr_Clear(); /* the thread has ended since */
+        name = direct_active_thread_name(ident);
+        Py_DECREF(ident);
+        if (name != NULL || PyErr_Occurred()) {
+            return name;
+        }
+        /* the thread has ended since */
         snprintf(fallback, sizeof fallback, "pylog-%lu", origin->thread_id);
-        name = fallback;
+        text = fallback;
     }
-    return PyUnicode_DecodeUTF8(name, (Py_ssize_t)strlen(name), "replace");
+    return PyUnicode_DecodeUTF8(text, (Py_ssize_t)strlen(text), "replace");
 }
 
 /* What LogRecord.__init__ does for processName and taskName:
@@ -704,14 +716,21 @@ direct_put(PyObject *dict, PyObject *key, PyObject *value)
     return status;
 }
 
+int
+pylog_internal_direct_created(int64_t ns, double *created, double *msecs,
+                              double *relative)
+{
+    return pylog_internal_compat_created(ns, direct_start_time, created,
+                                         msecs, relative);
+}
+
 /* The call's time fields into `dict`, for CLOCK_REALTIME `ns`. */
 static int
 direct_put_time(PyObject *dict, int64_t ns)
 {
     double created, msecs, relative;
-    if (pylog_internal_compat_created(ns, direct_start_time, &created,
-                                                       &msecs,
-                                                       &relative) < 0) {
+
+    if (pylog_internal_direct_created(ns, &created, &msecs, &relative) < 0) {
         return -1;
     }
     if (direct_put(dict, KEY(CREATED), PyFloat_FromDouble(created)) < 0 ||

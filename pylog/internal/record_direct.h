@@ -120,6 +120,12 @@ PYLOG_API int pylog_internal_direct_handler_applies(PyObject *handler);
  * GIL: held. 0, or -1 with an exception set. */
 PYLOG_API int pylog_internal_direct_handle(PyObject *logger, PyObject *record);
 
+/* record.created, .msecs and .relativeCreated for a call at CLOCK_REALTIME
+ * `ns`, as LogRecord.__init__ of the running CPython computes them
+ * against logging._startTime. GIL: held. 0, or -1 with an exception set. */
+PYLOG_API int pylog_internal_direct_created(int64_t ns, double *created,
+                                            double *msecs, double *relative);
+
 /* The name of the thread of `origin`: a Python thread's name from
  * `threading` (if it still runs), else the name pylog gave it at the call.
  * GIL: held. A new reference, or NULL with an exception set. */
