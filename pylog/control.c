@@ -69,7 +69,8 @@ control_level(PyObject *value, int *level)
     return -1;
 }
 
-/* None for 0; RuntimeError for "not installed"; ValueError otherwise. */
+/* None for 0; RuntimeError for "not installed", MemoryError for "out of
+ * memory"; ValueError otherwise. */
 static PyObject *
 control_status(int status)
 {
@@ -78,6 +79,9 @@ control_status(int status)
     }
     if (status == PYLOG_ERR_NOT_INSTALLED) {
         PyErr_SetString(PyExc_RuntimeError, "pylog is not installed");
+    }
+    else if (status == PYLOG_ERR_NO_MEMORY) {
+        PyErr_NoMemory();
     }
     else {
         PyErr_Format(PyExc_ValueError, "pylog refused the change (%d)",

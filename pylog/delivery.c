@@ -3,7 +3,8 @@
  * A thread holding the GIL delivers at once, after what is queued; a thread
  * without it queues the record (PYLOG_DELIVERY_AUTO, never waiting for the
  * GIL) or takes the GIL (PYLOG_DELIVERY_SYNC). pylog's delivery thread
- * empties the queue; pylog_flush(); fork and exit.
+ * empties the queue; pylog_flush(); its own state across fork() and at
+ * uninstall (lifecycle.c calls those).
  *
  * Globals:
  *   delivery_lock      guards delivery_state and the two condition
@@ -24,7 +25,7 @@
  *   delivery_mode      atomic copy of pylog_config.delivery.
  * Thread-locals:
  *   delivery_depth     deliveries this thread is inside (a handler that
- *                      logs through pylog); deeper than DELIVERY_MAX_DEPTH,
+ *                      logs through pylog); deeper than PYLOG_TUNE_MAX_DEPTH,
  *                      records are dropped and counted.
  *   delivery_draining  this thread holds delivery_drainer.
  * Lock order: the GIL, then delivery_lock. A thread holding delivery_lock
@@ -33,21 +34,15 @@
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/bridge.h"
-#include "internal/config.h"
 #include "internal/delivery.h"
+#include "internal/generation.h"
 #include "internal/stats.h"
+#include "internal/tunables.h"
 
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <time.h>
-
-#define DELIVERY_MAX_DEPTH 3
-/* The delivery thread lets the GIL go after this many records. */
-#define DELIVERY_BATCH 64
-/* How long exit waits for the delivery thread to finish a record; past it,
- * the thread (stuck in a handler) is left behind rather than hang exit. */
-#define DELIVERY_JOIN_SECONDS 10
 
 /* The delivery thread's life: NONE (may be started), RUNNING, STOPPING
  * (asked to end), CLOSED (pylog is closing or closed, or the interpreter
@@ -63,7 +58,6 @@ static int delivery_sleeping;
 static int delivery_drainer;
 static uint64_t delivery_overflow;
 static int delivery_mode = PYLOG_DELIVERY_AUTO;
-static pthread_once_t delivery_fork_once = PTHREAD_ONCE_INIT;
 static __thread int delivery_depth;
 static __thread int delivery_draining;
 
@@ -134,10 +128,9 @@ static void
 delivery_deliver_pending(pending *record, compat_exception *saved)
 {
     pylog_internal_extra extra = {0, record->kvs, record->n_kvs};
-    site_call call = {record->site,  record->level,
-                      record->target, record->file,
-                      record->func,  record->line,
-                      record->n_kvs > 0 ? &extra : NULL};
+    site_call call = {record->site,      record->level, record->target,
+                      record->unit_file, record->file,  record->func,
+                      record->line,      record->n_kvs > 0 ? &extra : NULL};
 
     delivery_depth++;
     pylog_internal_bridge_deliver(&call, record->text, record->length,
@@ -253,7 +246,7 @@ pylog_internal_delivery_emit(const site_call *call, const message *msg)
     PyGILState_STATE gil;
     pending *record;
 
-    if (pylog_internal_bridge_closed() || delivery_depth >= DELIVERY_MAX_DEPTH) {
+    if (pylog_internal_bridge_closed() || delivery_depth >= PYLOG_TUNE_MAX_DEPTH) {
         pylog_internal_stats_count(STATS_DROPPED);
         return;
     }
@@ -361,7 +354,7 @@ delivery_main(void *unused)
         gil = PyGILState_Ensure();
         if (delivery_take_drainer()) {
             pylog_internal_compat_exception_save(&saved);
-            delivery_drain(DELIVERY_BATCH, &saved);
+            delivery_drain(PYLOG_TUNE_DELIVERY_BATCH, &saved);
             pylog_internal_compat_exception_restore(&saved);
             delivery_give_drainer();
         }
@@ -412,7 +405,7 @@ pylog_flush(void)
     uint64_t target;
     int running;
 
-    if (pylog_internal_slot_generation() == 0 ||
+    if (pylog_internal_generation_current() == 0 ||
         pylog_internal_bridge_closed()) {
         return PYLOG_ERR_NOT_INSTALLED;
     }
@@ -464,7 +457,7 @@ delivery_stop_thread(void)
 #ifdef __linux__
         struct timespec deadline;
         clock_gettime(CLOCK_REALTIME, &deadline);
-        deadline.tv_sec += DELIVERY_JOIN_SECONDS;
+        deadline.tv_sec += PYLOG_TUNE_JOIN_SECONDS;
         if (pthread_timedjoin_np(delivery_thread, NULL, &deadline) != 0) {
             pthread_detach(delivery_thread);
         }
@@ -479,30 +472,17 @@ delivery_stop_thread(void)
     pthread_mutex_unlock(&delivery_lock);
 }
 
-static void
-delivery_before_fork(void)
+void
+pylog_internal_delivery_fork(int phase)
 {
-    pylog_internal_slot_fork(PYLOG_INTERNAL_FORK_PREPARE);
-    pylog_internal_config_fork(PYLOG_INTERNAL_FORK_PREPARE);
     /* delivery_lock: held across fork() so the child's copy is consistent;
        released in both processes right after. */
-    pthread_mutex_lock(&delivery_lock);
-}
-
-static void
-delivery_after_fork_parent(void)
-{
-    pthread_mutex_unlock(&delivery_lock);
-    pylog_internal_config_fork(PYLOG_INTERNAL_FORK_PARENT);
-    pylog_internal_slot_fork(PYLOG_INTERNAL_FORK_PARENT);
-}
-
-/* The child has one thread, this one: no delivery thread, nobody draining;
- * the parent's queued records stay the parent's. */
-static void
-delivery_after_fork_child(void)
-{
-    pthread_mutex_unlock(&delivery_lock);
+    pylog_internal_fork_lock(&delivery_lock, phase);
+    if (phase != PYLOG_INTERNAL_FORK_CHILD) {
+        return;
+    }
+    /* The child has one thread, this one: no delivery thread, nobody
+       draining; the parent's queued records stay the parent's. */
     pthread_cond_init(&delivery_wake, NULL);
     pthread_cond_init(&delivery_progress, NULL);
     if (delivery_state != STATE_CLOSED) {
@@ -513,15 +493,6 @@ delivery_after_fork_child(void)
     delivery_draining = 0;
     delivery_overflow = 0;
     pylog_internal_queue_after_fork();
-    pylog_internal_config_fork(PYLOG_INTERNAL_FORK_CHILD);
-    pylog_internal_slot_fork(PYLOG_INTERNAL_FORK_CHILD);
-}
-
-static void
-delivery_register_fork(void)
-{
-    pthread_atfork(delivery_before_fork, delivery_after_fork_parent,
-                   delivery_after_fork_child);
 }
 
 int
@@ -531,7 +502,6 @@ pylog_internal_delivery_open(int mode, size_t queue_capacity)
         PyErr_NoMemory();
         return -1;
     }
-    pthread_once(&delivery_fork_once, delivery_register_fork);
     /* Drops of an earlier installation are in the stats; this interpreter
        is not told about them. */
     __atomic_store_n(&delivery_overflow, 0, __ATOMIC_RELAXED);

@@ -9,6 +9,7 @@
 #define PYLOG_INTERNAL_COMPAT_H_
 
 #include "../pylog.h"
+#include "tunables.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -62,7 +63,7 @@ pylog_internal_compat_exception_info(compat_exception *saved);
  * else "pylog-<tid>". Thread-local storage of the calling thread, NUL
  * terminated within PYLOG_INTERNAL_THREAD_NAME_SIZE bytes. GIL not
  * required. */
-#define PYLOG_INTERNAL_THREAD_NAME_SIZE 32
+#define PYLOG_INTERNAL_THREAD_NAME_SIZE PYLOG_TUNE_THREAD_NAME_BYTES
 PYLOG_API const char *pylog_internal_compat_thread_name(void);
 
 /* Nonzero when the calling thread holds the GIL. The interpreter must be
