@@ -54,6 +54,7 @@ pylog_config_init(pylog_config *config)
     config->env_var = "PYLOG_FILTER";
     config->delivery = PYLOG_DELIVERY_AUTO;
     config->queue_capacity = PYLOG_TUNE_QUEUE_CAPACITY;
+    config->flush_stall_ms = PYLOG_TUNE_FLUSH_STALL_MS;
 }
 
 static int
@@ -96,6 +97,13 @@ config_check(const pylog_config *config)
         PyErr_Format(PyExc_ValueError,
                      "pylog_install: queue_capacity %zu is outside 1..%zu",
                      config->queue_capacity, PYLOG_QUEUE_CAPACITY_MAX);
+        return -1;
+    }
+    if (config->flush_stall_ms < 1 ||
+        config->flush_stall_ms > PYLOG_FLUSH_STALL_MS_MAX) {
+        PyErr_Format(PyExc_ValueError,
+                     "pylog_install: flush_stall_ms %ld is outside 1..%ld",
+                     config->flush_stall_ms, PYLOG_FLUSH_STALL_MS_MAX);
         return -1;
     }
     if (config->n_target_filters > 0 && config->target_filters == NULL) {

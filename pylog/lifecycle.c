@@ -179,8 +179,8 @@ pylog_install(const pylog_config *config)
         lifecycle_step_done(3) < 0) {
         goto uninstall_bridge;
     }
-    if (pylog_internal_delivery_open(config->delivery,
-                                     config->queue_capacity) < 0) {
+    if (pylog_internal_delivery_open(config->delivery, config->queue_capacity,
+                                     config->flush_stall_ms) < 0) {
         goto uninstall_bridge;
     }
     if (lifecycle_step_done(4) < 0 || lifecycle_register_fork() < 0 ||

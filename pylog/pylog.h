@@ -331,6 +331,8 @@ pylog_kv_obj(const char *key, PyObject *value)
 #define PYLOG_ERR_INVALID_ARGUMENT (-3)
 #define PYLOG_ERR_NOT_INSTALLED (-4)
 #define PYLOG_ERR_NO_MEMORY (-5) /* out of memory; nothing changed */
+#define PYLOG_ERR_FLUSH_STALLED (-6) /* pylog_flush: delivery stalled */
+#define PYLOG_ERR_IN_HANDLER (-7)    /* pylog_flush: called from a handler */
 
 /* Caching modes (pylog_config.caching), with pyo3-log's meaning. */
 #define PYLOG_CACHE_NOTHING 0 /* ask Python for logger and level per call */
@@ -376,9 +378,14 @@ typedef struct pylog_config {
      * PYLOG_QUEUE_CAPACITY_MAX); a record that finds it full is dropped and
      * counted. Default 8192 (PYLOG_TUNE_QUEUE_CAPACITY). */
     size_t queue_capacity;
+    /* How long pylog_flush() waits while no record at all is delivered
+     * (1 up to PYLOG_FLUSH_STALL_MS_MAX milliseconds) before it gives up
+     * with PYLOG_ERR_FLUSH_STALLED. Default 10000. */
+    long flush_stall_ms;
 } pylog_config;
 
 #define PYLOG_QUEUE_CAPACITY_MAX ((size_t)1 << 24)
+#define PYLOG_FLUSH_STALL_MS_MAX 86400000L /* a day */
 
 /* Fill *config with the defaults. Never fails; GIL not required. */
 PYLOG_API void pylog_config_init(pylog_config *config);
@@ -447,19 +454,26 @@ PYLOG_API void pylog_vlog(int level, const char *target, const char *file,
                           int line, const char *func, const char *fmt,
                           va_list ap) PYLOG_PRINTF_LIKE(6, 0);
 
-/* Deliver every record queued before the call. Any thread. A thread
- * without the GIL wakes pylog's delivery thread and waits (on a condition
- * variable) until all those records are finished, so it must not be called
- * by a thread that the GIL holder is waiting for. A thread that holds the
- * GIL delivers the queue itself and never waits for another thread; when
- * another thread is delivering the queue at that moment (inside a handler
- * that let the GIL go), it leaves the rest to that thread, in order, and
- * returns. To wait for the records of threads you joined, flush before
- * taking the GIL back. Called from a
- * handler that pylog is delivering to, it returns at once (the delivery
- * under way goes on), so a handler cannot recurse through it. Returns 0;
- * PYLOG_ERR_NOT_INSTALLED when pylog is not installed or the interpreter
- * is finalizing (queued records are then counted as dropped). */
+/* Deliver every record queued before the call, and wait until they have
+ * been handed to the handlers, whoever delivers them. Any thread, with or
+ * without the GIL: a thread that holds the GIL delivers the queue itself,
+ * and when another thread is delivering it at that moment (inside a
+ * handler that let the GIL go), it lets the GIL go and waits for that
+ * thread. Returns:
+ *   0 (PYLOG_OK)            every record queued before the call was handed
+ *                           to its logger (or counted as dropped or as an
+ *                           error);
+ *   PYLOG_ERR_FLUSH_STALLED no record was finished for the config's
+ *                           flush_stall_ms (default 10 s): a handler is
+ *                           stuck, or waits for a lock this thread holds;
+ *                           records may be left; nothing deadlocks;
+ *   PYLOG_ERR_IN_HANDLER    called from a handler pylog is delivering to
+ *                           (on any thread): returns at once and the
+ *                           delivery under way goes on, since waiting could
+ *                           wait for this very thread;
+ *   PYLOG_ERR_NOT_INSTALLED not installed, or the interpreter is finalizing
+ *                           (queued records are then counted as dropped).
+ * Never raises; keeps errno. */
 PYLOG_API int pylog_flush(void);
 
 /* Add `module.pylog`, a control object with reset(), set_filter(level),

@@ -69,6 +69,16 @@
 #define PYLOG_TUNE_JOIN_SECONDS 10
 #endif
 
+/* Milliseconds. pylog_config_init()'s flush_stall_ms: pylog_flush() waits
+ * for the records queued before it as long as their delivery makes
+ * progress; when no record at all is finished for this long (a handler
+ * stuck, or waiting for a lock the flushing thread holds), it returns
+ * PYLOG_ERR_FLUSH_STALLED instead of waiting for ever. Generous: a slow
+ * handler on a loaded machine still finishes a record within 10 s. */
+#ifndef PYLOG_TUNE_FLUSH_STALL_MS
+#define PYLOG_TUNE_FLUSH_STALL_MS 10000
+#endif
+
 /* Origins. Distinct (target, file, line, function) origins pylog_vlog
  * keeps a cache slot for (about 100 bytes each); calls from further
  * origins are counted as errors and dropped. 65536 is far beyond the
