@@ -224,14 +224,22 @@ pylog_internal_delivery_emit(const site_call *call, const message *msg)
     pending_origin origin;
     PyGILState_STATE gil;
     pending *record;
+    int holds;
 
     if (pylog_internal_bridge_closed() ||
         delivery_depth - delivery_fork_depth >= PYLOG_TUNE_MAX_DEPTH) {
         pylog_internal_stats_count(STATS_DROPPED);
         return;
     }
-    if (pylog_internal_compat_holds_gil()) {
+    holds = pylog_internal_compat_gil();
+    if (holds == COMPAT_GIL_MAIN) {
         delivery_with_gil(call, msg, NULL);
+        return;
+    }
+    if (holds == COMPAT_GIL_OTHER) {
+        /* Inside a sub-interpreter: its records are not the main
+           interpreter's to handle, and its objects are not pylog's. */
+        pylog_internal_stats_count(STATS_DROPPED);
         return;
     }
     /* relaxed: the mode is stored before the generation that publishes it */
@@ -263,10 +271,16 @@ pylog_internal_delivery_emit(const site_call *call, const message *msg)
 int
 pylog_internal_delivery_enabled(const site_call *call)
 {
+    int holds;
+
     if (pylog_internal_bridge_closed()) {
         return 0;
     }
-    if (pylog_internal_compat_holds_gil() ||
+    holds = pylog_internal_compat_gil();
+    if (holds == COMPAT_GIL_OTHER) {
+        return 0; /* a sub-interpreter: its statements are dropped */
+    }
+    if (holds == COMPAT_GIL_MAIN ||
         __atomic_load_n(&delivery_mode, __ATOMIC_RELAXED) ==
             PYLOG_DELIVERY_SYNC) {
         return pylog_internal_bridge_enabled(call);
@@ -414,8 +428,12 @@ pylog_flush(void)
            this very thread. The delivery under way goes on. */
         return PYLOG_ERR_IN_HANDLER;
     }
+    holds = pylog_internal_compat_gil();
+    if (holds == COMPAT_GIL_OTHER) {
+        return PYLOG_ERR_NOT_INSTALLED; /* not in a sub-interpreter */
+    }
+    holds = holds == COMPAT_GIL_MAIN;
     target = pylog_internal_queue_pushed();
-    holds = pylog_internal_compat_holds_gil();
     if (holds) {
         delivery_flush_with_gil();
     }

@@ -153,11 +153,20 @@ lifecycle_register_fork(void)
 int
 pylog_install(const pylog_config *config)
 {
+    int gil = Py_IsInitialized() ? pylog_internal_compat_gil()
+                                 : COMPAT_GIL_NONE;
     config_data *fresh;
 
     /* Without an interpreter, or without the GIL, no exception can be set. */
-    if (!Py_IsInitialized() || !pylog_internal_compat_holds_gil()) {
+    if (gil == COMPAT_GIL_NONE) {
         return PYLOG_ERR_INVALID_ARGUMENT;
+    }
+    if (gil == COMPAT_GIL_OTHER) {
+        PyErr_SetString(PyExc_ImportError,
+                        "pylog: an extension logging through pylog can be "
+                        "used only in the main interpreter, not in a "
+                        "sub-interpreter");
+        return PYLOG_ERR_PYTHON;
     }
     if (pylog_internal_config_installed()) {
         return PYLOG_ERR_ALREADY_INSTALLED;

@@ -399,8 +399,22 @@ PYLOG_API void pylog_config_init(pylog_config *config);
  * take 0..PYLOG_LEVEL_OFF, target rules also PYLOG_LEVEL_NOTSET = ignore),
  * an empty target, an unknown caching mode or a bad filter_spec directive,
  * RuntimeWarning turned into an error for a bad environment directive, or
- * whatever importing `logging` raised. Without an interpreter or without
- * the GIL: PYLOG_ERR_INVALID_ARGUMENT, no exception set. */
+ * whatever importing `logging` raised; ImportError in a sub-interpreter
+ * (pylog serves the main interpreter only: see "Sub-interpreters" in the
+ * README), checked before "already installed". Without an interpreter or
+ * without the GIL: PYLOG_ERR_INVALID_ARGUMENT, no exception set.
+ *
+ * Multi-phase initialisation (PEP 489): the Py_mod_exec slot runs again
+ * for every new module object (import after `del sys.modules[...]`,
+ * importlib.reload); install once per process and add the control object
+ * to each module:
+ *     static int exec_module(PyObject *m) {
+ *         if (pylog_try_init() == PYLOG_ERR_PYTHON) return -1;
+ *         return pylog_add_control(m);
+ *     }
+ * and declare {Py_mod_multiple_interpreters,
+ * Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED} (3.12+) so that CPython
+ * itself refuses the import in a sub-interpreter. */
 PYLOG_API int pylog_install(const pylog_config *config);
 
 /* pylog_install() with the defaults of pylog_config_init(). */
