@@ -3,6 +3,9 @@
  * branch names the version after which it can be deleted. No locks; one
  * thread-local (the calling thread's name); abi3 builds also keep function
  * pointers and the running version, written once at load time.
+ * 3.14 needs no branch: of what pylog mirrors, only removeHandler changed
+ * (it binds a new list), and direct_handle.c's loop over a logger's handlers
+ * already keeps the list it started with, as Python's `for` does.
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/compat.h"
