@@ -208,10 +208,25 @@ compat_attached_tstate(void)
         return tstate; /* 3.12+: this thread's own, attached or NULL */
     }
     /* Delete when 3.11 is no longer supported: the GIL holder's thread
-       state, on any thread; ours when it is this thread's GILState one (a
-       thread inside a legacy sub-interpreter then counts as not holding
-       it: its records are queued for the main interpreter). */
-    return tstate == PyGILState_GetThisThreadState() ? tstate : NULL;
+       state, on any thread. Ours when it is this thread's GILState one. */
+    if (tstate == PyGILState_GetThisThreadState()) {
+        return tstate;
+    }
+#if defined(Py_LIMITED_API)
+    /* abi3 cannot read a thread state: a thread inside a legacy
+       sub-interpreter counts as holding no GIL (README: Sub-interpreters). */
+    return NULL;
+#else
+    /* Else, without sub-interpreters, another thread holds it. With them,
+       it may be this thread's own, of a sub-interpreter: ask the thread
+       state. (Reading a state another thread may free as it lets the GIL
+       go is a race CPython itself has in this era; it is confined to
+       processes that created sub-interpreters.) */
+    if (PyInterpreterState_Next(PyInterpreterState_Main()) == NULL) {
+        return NULL;
+    }
+    return tstate->thread_id == PyThread_get_thread_ident() ? tstate : NULL;
+#endif
 }
 
 int
