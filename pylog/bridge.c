@@ -20,8 +20,10 @@
 #include "internal/bridge.h"
 #include "internal/compat.h"
 #include "internal/config.h"
+#include "internal/direct_handle.h"
 #include "internal/record.h"
 #include "internal/record_direct.h"
+#include "internal/record_pristine.h"
 #include "internal/stats.h"
 
 #include <assert.h>

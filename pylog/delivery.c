@@ -35,6 +35,7 @@
 #include "internal/bridge.h"
 #include "internal/config.h"
 #include "internal/delivery.h"
+#include "internal/record_origin.h"
 #include "internal/stats.h"
 
 #include <pthread.h>
@@ -513,6 +514,7 @@ delivery_after_fork_child(void)
     delivery_draining = 0;
     delivery_overflow = 0;
     pylog_internal_queue_after_fork();
+    pylog_internal_record_after_fork_child();
     pylog_internal_config_fork(PYLOG_INTERNAL_FORK_CHILD);
     pylog_internal_slot_fork(PYLOG_INTERNAL_FORK_CHILD);
 }
