@@ -12,7 +12,6 @@
  *                        belong to; a newer one clears the registry first.
  *   bridge_exit_registered      whether this interpreter's `atexit` holds
  *                        our shutdown hook.
- *   bridge_handle_name   the interned "handle"; owned.
  * GIL: every static function expects it held; the two entry points take it
  * with PyGILState_Ensure (any thread) and restore the caller's exception.
  */
@@ -23,6 +22,7 @@
 #include "internal/direct_handle.h"
 #include "internal/record.h"
 #include "internal/record_direct.h"
+#include "internal/record_keys.h"
 #include "internal/record_pristine.h"
 #include "internal/stats.h"
 
@@ -38,7 +38,6 @@ static PyObject *bridge_registry;
 static uint64_t bridge_registry_generation;
 static int bridge_exit_registered;
 static PyObject *bridge_invalidate_hook; /* owned; in logging's hook list */
-static PyObject *bridge_handle_name;
 
 /* atexit callback: shut pylog down while the interpreter is still whole, so
  * statements from here on (daemon threads, __del__, later atexit callbacks)
@@ -229,13 +228,6 @@ pylog_internal_bridge_install(void)
         pylog_internal_direct_open(logging) < 0) {
         goto error;
     }
-    if (bridge_handle_name == NULL) {
-        bridge_handle_name = PyUnicode_InternFromString("handle");
-        if (bridge_handle_name == NULL) {
-            pylog_internal_direct_close();
-            goto error;
-        }
-    }
     Py_XSETREF(bridge_logging, logging);   /* steals */
     Py_XSETREF(bridge_registry, registry); /* steals */
     bridge_registry_generation = 0;
@@ -252,7 +244,6 @@ pylog_internal_bridge_uninstall(void)
 {
     assert(pylog_internal_compat_holds_gil());
     pylog_internal_direct_close();
-    Py_CLEAR(bridge_handle_name);
     Py_CLEAR(bridge_registry);
     Py_CLEAR(bridge_logging);
 }
@@ -435,7 +426,7 @@ pylog_internal_bridge_closed(void)
 }
 
 /* logger.handle(record) for a record that passed: done in C while the
- * logger's machinery is Python's own (record_direct.c), else through its
+ * logger's machinery is Python's own (record_pristine.c), else through its
  * own makeRecord and handle. 0 or -1 with an exception set. */
 static int
 bridge_handle(PyObject *logger, const site_call *call, uint64_t generation,
@@ -459,8 +450,8 @@ bridge_handle(PyObject *logger, const site_call *call, uint64_t generation,
         return status;
     }
     /* an unbound method call: no bound-method object (vectorcall on 3.9+) */
-    result = PyObject_CallMethodObjArgs(logger, bridge_handle_name, record,
-                                        NULL);
+    result = PyObject_CallMethodObjArgs(
+        logger, PYLOG_INTERNAL_DIRECT_KEY(HANDLE), record, NULL);
     Py_DECREF(record);
     if (result == NULL) {
         return -1;
