@@ -222,14 +222,12 @@ pylog_internal_record_make(PyObject *logger, const site_call *call,
     const pylog_internal_extra *extra = call->extra;
     PyObject *template_, *msg = NULL, *exc_info = NULL, *record = NULL;
 
-    template_ = pylog_internal_direct_template(call, logger, generation);
+    /* Ours for the call: a new generation started by the Python code the
+       call runs (a factory, makeRecord, a thread name) cannot free it. */
+    template_ = pylog_internal_direct_template_hold(call, logger, generation);
     if (template_ == NULL) {
         return NULL;
     }
-    /* Borrowed from the template list, which a nested statement of a new
-       generation (from a makeRecord override or a factory) would clear:
-       ours for the call. */
-    Py_INCREF(template_);
     /* "replace": a message that is not valid UTF-8 never fails the call */
     msg = PyUnicode_DecodeUTF8(text, (Py_ssize_t)length, "replace");
     if (msg == NULL) {

@@ -6,17 +6,28 @@
  * (record_direct.c); the makeRecord path reads its name, pathname and
  * funcName from it (record.c).
  *
+ * A slot (site.h) borrows its template from the list while the list holds
+ * the templates of the slot's generation. The list only ever moves on to
+ * the current generation, and is only ever replaced whole, so a slot's
+ * template is alive exactly while the list's generation is the slot's.
+ * Whoever builds a record holds its own reference to the template for the
+ * call (pylog_internal_direct_template_hold), so a new generation started
+ * meanwhile (by another thread, or by Python code the call runs) never
+ * frees or replaces a template in use.
+ *
  * Globals, all guarded by the GIL, set by open and dropped by close:
  *   record_template_list        list owning every template of
  *                               record_template_generation; slots borrow
- *                               them (site.h).
- *   record_template_generation  the generation of the list's templates.
+ *                               them.
+ *   record_template_generation  the generation of the list's templates; 0
+ *                               when closed.
  * No locks.
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/compat.h"
 #include "internal/record_keys.h"
 #include "internal/record_template.h"
+#include "internal/slot.h"
 
 #include <string.h>
 
@@ -40,6 +51,8 @@ pylog_internal_direct_templates_open(void)
 void
 pylog_internal_direct_templates_close(void)
 {
+    /* generation 0 is never current: no slot's template is valid */
+    record_template_generation = 0;
     Py_CLEAR(record_template_list);
 }
 
@@ -110,47 +123,65 @@ done:
 }
 
 PyObject *
-pylog_internal_direct_template(const site_call *call, PyObject *logger,
-                               uint64_t generation)
+pylog_internal_direct_template_hold(const site_call *call, PyObject *logger,
+                                    uint64_t generation)
 {
     pylog_internal_site *site = call->site;
-    PyObject *template_;
+    PyObject *template_, *list, *old_list = NULL;
 
     if (record_template_list == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "pylog: not installed");
         return NULL;
     }
-    /* The slot's template belongs to its generation (GIL: only GIL holders
-       write or read these two fields). */
-    if (site->template_generation == generation &&
-        site->record_template != NULL) {
+    /* The slot's template is alive while the list holds its generation's
+       templates (GIL: only GIL holders write or read the slot's two
+       fields and the list). */
+    if (site->record_template != NULL &&
+        site->template_generation == generation &&
+        record_template_generation == generation) {
+        Py_INCREF(site->record_template);
         return site->record_template;
-    }
-    if (record_template_generation != generation) {
-        /* a new generation: every template of the old one goes */
-        if (PyList_SetSlice(record_template_list, 0,
-                            PyList_Size(record_template_list), NULL) < 0) {
-            return NULL;
-        }
-        record_template_generation = generation;
     }
     template_ = record_template_new(call, logger);
     if (template_ == NULL) {
         return NULL;
     }
-    /* The list's reference keeps it; the slot borrows. Making it ran
-       Python code (os.path), which may have closed pylog. */
-    if (record_template_list == NULL ||
-        PyList_Append(record_template_list, template_) < 0) {
+    /* Making it ran Python code (os.path), and so may the caller have
+       since it read `generation` (getLogger, getEffectiveLevel): another
+       thread, or that code, may have closed pylog or started a newer
+       generation. Kept only for the generation current now: a template
+       for an older one is the caller's alone and goes with its record; it
+       never replaces the newer templates that slots borrow. */
+    if (record_template_list == NULL) {
         Py_DECREF(template_);
-        if (!PyErr_Occurred()) {
-            PyErr_SetString(PyExc_RuntimeError, "pylog: closed");
-        }
+        PyErr_SetString(PyExc_RuntimeError, "pylog: closed");
         return NULL;
     }
-    Py_DECREF(template_);
-    site->record_template = template_; /* borrowed from the list */
-    site->template_generation = generation;
+    if (generation != pylog_internal_slot_generation()) {
+        return template_;
+    }
+    if (record_template_generation != generation) {
+        /* the first template of this generation: the older ones go, once
+           this one is stored (dropping them may run Python code, which
+           then finds the new list) */
+        list = PyList_New(0);
+        if (list == NULL) {
+            Py_DECREF(template_);
+            return NULL;
+        }
+        old_list = record_template_list;
+        record_template_list = list;
+        record_template_generation = generation;
+    }
+    if (PyList_Append(record_template_list, template_) < 0) {
+        Py_DECREF(template_);
+        template_ = NULL;
+    }
+    else {
+        site->record_template = template_; /* borrowed from the list */
+        site->template_generation = generation;
+    }
+    Py_XDECREF(old_list);
     return template_;
 }
 
