@@ -15,8 +15,11 @@
 #include "internal/config.h"
 #include "internal/generation.h"
 #include "internal/logging_hooks.h"
+#include "internal/direct_handle.h"
 #include "internal/record.h"
 #include "internal/record_direct.h"
+#include "internal/record_keys.h"
+#include "internal/record_pristine.h"
 #include "internal/registry.h"
 #include "internal/stats.h"
 #include "internal/threshold.h"
@@ -100,7 +103,7 @@ bridge_decide(const site_call *call, PyObject **logger,
 }
 
 /* logger.handle(record) for a record that passed: done in C while the
- * logger's machinery is Python's own (record_direct.c), else through its
+ * logger's machinery is Python's own (record_pristine.c), else through its
  * own makeRecord and handle. 0 or -1 with an exception set. */
 static int
 bridge_handle(PyObject *logger, const site_call *call, uint64_t generation,

@@ -7,12 +7,14 @@
  * same moments; only their Python frames are saved. Filters, emit(), a
  * customised handler's handle() and the no-handler case (lastResort) still
  * run in Python.
- * No globals of its own (the interned names are record_direct.c's), no
+ * No globals of its own (the interned names are record_keys.c's), no
  * locks. GIL: held in every function.
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/compat.h"
-#include "internal/record_direct.h"
+#include "internal/direct_handle.h"
+#include "internal/record_keys.h"
+#include "internal/record_pristine.h"
 
 #define KEY(ID) PYLOG_INTERNAL_DIRECT_KEY(ID)
 

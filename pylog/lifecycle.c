@@ -22,7 +22,7 @@
 #include "internal/lifecycle.h"
 #include "internal/logging_hooks.h"
 #include "internal/queue.h"
-#include "internal/record_direct.h"
+#include "internal/record_origin.h"
 
 #include <pthread.h>
 
@@ -126,7 +126,7 @@ static void
 lifecycle_after_fork_child(void)
 {
     lifecycle_after_fork(PYLOG_INTERNAL_FORK_CHILD);
-    pylog_internal_direct_after_fork_child();
+    pylog_internal_record_after_fork_child();
 }
 
 static void

@@ -1,14 +1,20 @@
 /*
  * record.c: builds the LogRecord of one statement: directly from the site's
- * template while logging's record machinery is Python's own
- * (record_direct.c), else with the logger's own makeRecord and, for a record
- * delivered away from its call, the call's time and thread set afterwards;
- * then the statement's structured fields.
+ * template (record_template.c) while logging's record machinery is Python's
+ * own (record_pristine.c, record_direct.c), else with the record factory or
+ * the logger's own makeRecord and, for a record delivered away from its
+ * call, the call's time and thread set afterwards; then the statement's
+ * structured fields.
  * No globals, no locks. GIL: held in every function.
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/record.h"
 #include "internal/record_direct.h"
+#include "internal/record_keys.h"
+#include "internal/record_origin.h"
+#include "internal/record_pristine.h"
+#include "internal/record_template.h"
+#include "internal/record_time.h"
 #include "internal/stats.h"
 
 #include <string.h>
@@ -160,6 +166,23 @@ record_set_origin(PyObject *record, const pending_origin *origin)
     return pylog_internal_compat_clear_task(record);
 }
 
+/* _logRecordFactory(name, level, pathname, line, msg, (), exc_info, func,
+ * None), positionally: what Logger.makeRecord does without `extra`. A new
+ * reference, or NULL with an exception set. */
+static PyObject *
+record_from_factory(PyObject *name, int level, PyObject *pathname, int line,
+                    PyObject *msg, PyObject *exc_info, PyObject *func)
+{
+    PyObject *factory = pylog_internal_direct_global(
+        PYLOG_INTERNAL_DIRECT_KEY(FACTORY)); /* borrowed */
+
+    if (factory == NULL) {
+        return NULL;
+    }
+    return PyObject_CallFunction(factory, "OiOiO()OOO", name, level, pathname,
+                                 line, msg, exc_info, func, Py_None);
+}
+
 /* The record as the logger's makeRecord makes it: logger.makeRecord(...)
  * with the ten positional arguments Logger._log passes (an override may
  * require each), or, when makeRecord is Logger's own, the record factory
@@ -174,8 +197,8 @@ record_make_with_logger(PyObject *logger, PyObject *template_,
 
     pylog_internal_direct_site_fields(template_, &name, &pathname, &func);
     if (direct & PYLOG_INTERNAL_DIRECT_FACTORY) {
-        record = pylog_internal_direct_factory_make(
-            name, call->level, pathname, call->line, msg, exc_info, func);
+        record = record_from_factory(name, call->level, pathname, call->line,
+                                     msg, exc_info, func);
     }
     else {
         record = PyObject_CallMethod(logger, "makeRecord", "OiOiO()OOOO",
@@ -199,14 +222,12 @@ pylog_internal_record_make(PyObject *logger, const site_call *call,
     const pylog_internal_extra *extra = call->extra;
     PyObject *template_, *msg = NULL, *exc_info = NULL, *record = NULL;
 
-    template_ = pylog_internal_direct_template(call, logger, generation);
+    /* Ours for the call: a new generation started by the Python code the
+       call runs (a factory, makeRecord, a thread name) cannot free it. */
+    template_ = pylog_internal_direct_template_hold(call, logger, generation);
     if (template_ == NULL) {
         return NULL;
     }
-    /* Borrowed from the template list, which a nested statement of a new
-       generation (from a makeRecord override or a factory) would clear:
-       ours for the call. */
-    Py_INCREF(template_);
     /* "replace": a message that is not valid UTF-8 never fails the call */
     msg = PyUnicode_DecodeUTF8(text, (Py_ssize_t)length, "replace");
     if (msg == NULL) {

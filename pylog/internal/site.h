@@ -17,12 +17,12 @@
  *    logger registry (registry.c) and valid only while `logger_generation` is
  *    the current generation; nothing else may trust it. `record_template`
  *    is the site's LogRecord attributes that never change within a
- *    generation (record_direct.c), borrowed the same way from pylog's
+ *    generation (record_template.c), borrowed the same way from pylog's
  *    template list while `template_generation` is current.
  *
  *  - Writers: `state` is written by any thread in the slow path (slot.c);
  *    the other four fields only by a thread holding the GIL (registry.c,
- *    the record templates), and read only under the GIL, so the GIL orders
+ *    record_template.c), and read only under the GIL, so the GIL orders
  *    them.
  *
  *  - Memory order: the fast path loads `state` and the global generation
