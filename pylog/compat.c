@@ -1,8 +1,10 @@
 /*
- * compat.c: every CPython-version and ABI branch of pylog. Each version
- * branch names the version after which it can be deleted. No locks; one
- * thread-local (the calling thread's name); abi3 builds also keep function
- * pointers and the running version, written once at load time.
+ * compat.c: every CPython-version and ABI branch of pylog, and how pylog
+ * lets go of Python objects. Each version branch names the version after
+ * which it can be deleted. No locks; one thread-local (the calling
+ * thread's name); compat_forgetting (see pylog_internal_compat_drop);
+ * abi3 builds also keep function pointers and the running version,
+ * written once at load time.
  * 3.14 needs no branch: of what pylog mirrors, only removeHandler changed
  * (it binds a new list), and direct_handle.c's loop over a logger's handlers
  * already keeps the list it started with, as Python's `for` does.
@@ -222,8 +224,9 @@ compat_attached_tstate(void)
        state. (Reading a state another thread may free as it lets the GIL
        go is a race CPython itself has in this era; it is confined to
        processes that created sub-interpreters.) */
-    if (PyInterpreterState_Next(PyInterpreterState_Main()) == NULL) {
-        return NULL;
+    if (PyInterpreterState_Head() == PyInterpreterState_Main() &&
+        PyInterpreterState_Next(PyInterpreterState_Main()) == NULL) {
+        return NULL; /* the main interpreter is the only one */
     }
     return tstate->thread_id == PyThread_get_thread_ident() ? tstate : NULL;
 #endif
@@ -377,6 +380,27 @@ pylog_internal_compat_is_finalizing(void)
     /* Delete when 3.12 is no longer supported (public from 3.13). */
     return _Py_IsFinalizing();
 #endif
+}
+
+/* Set only by lifecycle.c around a forget, under the GIL of the next
+ * interpreter: no other thread runs pylog code meanwhile. */
+static int compat_forgetting;
+
+void
+pylog_internal_compat_forget(int forgetting)
+{
+    compat_forgetting = forgetting;
+}
+
+void
+pylog_internal_compat_drop(PyObject **ref)
+{
+    if (compat_forgetting) {
+        *ref = NULL;
+    }
+    else {
+        Py_CLEAR(*ref);
+    }
 }
 
 int

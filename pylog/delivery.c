@@ -107,9 +107,15 @@ static void
 delivery_deliver_pending(pending *record, compat_exception *saved)
 {
     pylog_internal_extra extra = {0, record->kvs, record->n_kvs};
-    site_call call = {record->site,      record->level, record->target,
-                      record->unit_file, record->file,  record->func,
-                      record->line,      record->n_kvs > 0 ? &extra : NULL};
+    site_call call = {record->site,
+                      record->level,
+                      record->target,
+                      record->unit_file,
+                      record->file,
+                      record->func,
+                      record->line,
+                      record->n_kvs > 0 ? &extra : NULL,
+                      record->origin_given};
 
     delivery_depth++;
     pylog_internal_bridge_deliver(&call, record->text, record->length,

@@ -9,6 +9,10 @@
  *   lifecycle_exit_registered  whether this interpreter's `atexit` holds
  *                              our hook (cleared when the hook runs, so
  *                              the next interpreter registers it again).
+ *   lifecycle_retired          the exit hook stopped pylog and kept the
+ *                              bridge's Python objects for statements
+ *                              still under way; the next install abandons
+ *                              them (pylog_internal_compat_drop).
  *   pylog_internal_install_fault  tests only (internal/lifecycle.h).
  * lifecycle_fork_once: the fork handlers are registered once per process.
  */
@@ -27,6 +31,7 @@
 #include <pthread.h>
 
 static int lifecycle_exit_registered;
+static int lifecycle_retired;
 static pthread_once_t lifecycle_fork_once = PTHREAD_ONCE_INIT;
 static int lifecycle_fork_status;
 int pylog_internal_install_fault;
@@ -45,16 +50,36 @@ lifecycle_step_done(int step)
     return -1;
 }
 
+/* Deliver what is queued while everything still stands; then no
+ * statement starts, what came in meanwhile is counted as dropped, and the
+ * configuration goes. The bridge's Python objects stay. GIL: held. */
+static void
+lifecycle_stop(void)
+{
+    pylog_internal_delivery_close();
+    pylog_internal_generation_stop();
+    pylog_internal_queue_discard();
+    pylog_internal_config_withdraw();
+}
+
 /* atexit callback: shut pylog down while the interpreter is still whole,
  * so statements from here on (daemon threads, __del__, later atexit
- * callbacks) are no-ops and the registry's references are released. */
+ * callbacks) are no-ops. The bridge's Python objects are kept for the
+ * statements under way (retired); the next install, in the interpreter
+ * that follows, abandons them (they were that interpreter's). */
 static PyObject *
 lifecycle_exit(PyObject *module, PyObject *unused)
 {
     (void)module;
     (void)unused;
     lifecycle_exit_registered = 0;
-    pylog_internal_uninstall();
+    if (pylog_internal_config_installed()) {
+        /* A daemon thread may be inside a statement that passed the gates
+           before this (in a handler that let the GIL go, or building a
+           record while Python code runs): what it uses stays. */
+        lifecycle_stop();
+        lifecycle_retired = 1;
+    }
     pylog_internal_hooks_release();
     Py_RETURN_NONE;
 }
@@ -171,6 +196,15 @@ pylog_install(const pylog_config *config)
     if (pylog_internal_config_installed()) {
         return PYLOG_ERR_ALREADY_INSTALLED;
     }
+    if (lifecycle_retired) {
+        /* The objects the exit hook kept belong to an interpreter that
+           has finalized (or to this one, after a manual run of the exit
+           functions: then they are merely leaked). */
+        pylog_internal_compat_forget(1);
+        pylog_internal_bridge_uninstall();
+        pylog_internal_compat_forget(0);
+        lifecycle_retired = 0;
+    }
     /* Each step is undone, in reverse, when a later one fails. The exit
        hook stays registered (it finds nothing to do), as do the fork
        handlers (they find nothing to do) and logging's hooks. */
@@ -240,11 +274,6 @@ pylog_internal_uninstall(void)
     if (!pylog_internal_config_installed()) {
         return;
     }
-    /* Deliver what is queued while everything still stands; then no
-       statement starts, and what came in meanwhile is counted as dropped. */
-    pylog_internal_delivery_close();
-    pylog_internal_generation_stop();
-    pylog_internal_queue_discard();
+    lifecycle_stop();
     pylog_internal_bridge_uninstall();
-    pylog_internal_config_withdraw();
 }

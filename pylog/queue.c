@@ -126,6 +126,7 @@ pylog_internal_pending_make(const site_call *call, const message *msg)
     record->level = call->level;
     record->line = call->line;
     record->unit_file = call->unit_file;
+    record->origin_given = call->origin_given;
     record->file = call->file;
     record->func = call->func;
     record->target = call->target != NULL

@@ -66,7 +66,7 @@ pylog_internal_direct_close(void)
     /* GIL: held. Everything goes, so that nothing survives into a later
        interpreter (Py_Finalize, then Py_Initialize); the names last. */
     pylog_internal_direct_templates_close();
-    Py_CLEAR(record_direct_level_names);
+    pylog_internal_compat_drop(&record_direct_level_names);
     pylog_internal_direct_origin_close();
     pylog_internal_direct_time_close();
     pylog_internal_direct_pristine_close();

@@ -13,6 +13,7 @@
  * No locks.
  */
 /* Python.h (through pylog.h) must come before any system header. */
+#include "internal/compat.h"
 #include "internal/record_keys.h"
 
 #define RECORD_KEYS_TEXT(ID, TEXT) TEXT,
@@ -55,10 +56,10 @@ pylog_internal_direct_keys_close(void)
 {
     /* Everything goes, so that nothing survives into a later interpreter
        (Py_Finalize, then Py_Initialize). */
-    Py_CLEAR(pylog_internal_direct_record_type);
-    Py_CLEAR(record_keys_logging);
+    pylog_internal_compat_drop(&pylog_internal_direct_record_type);
+    pylog_internal_compat_drop(&record_keys_logging);
     for (int i = 0; i < DIRECT_N_KEYS; i++) {
-        Py_CLEAR(pylog_internal_direct_keys[i]);
+        pylog_internal_compat_drop(&pylog_internal_direct_keys[i]);
     }
 }
 

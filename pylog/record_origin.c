@@ -21,6 +21,7 @@
  * No locks.
  */
 /* Python.h (through pylog.h) must come before any system header. */
+#include "internal/compat.h"
 #include "internal/record_keys.h"
 #include "internal/record_origin.h"
 
@@ -50,8 +51,8 @@ pylog_internal_record_after_fork_child(void)
 static void
 record_origin_forget_parent(void)
 {
-    Py_CLEAR(record_origin_parent_pid);
-    Py_CLEAR(record_origin_parent_active);
+    pylog_internal_compat_drop(&record_origin_parent_pid);
+    pylog_internal_compat_drop(&record_origin_parent_active);
 }
 
 int
@@ -81,10 +82,10 @@ pylog_internal_direct_origin_open(void)
 void
 pylog_internal_direct_origin_close(void)
 {
-    Py_CLEAR(record_origin_thread_name);
-    Py_CLEAR(record_origin_active);
-    Py_CLEAR(record_origin_threading);
-    Py_CLEAR(record_origin_pid);
+    pylog_internal_compat_drop(&record_origin_thread_name);
+    pylog_internal_compat_drop(&record_origin_active);
+    pylog_internal_compat_drop(&record_origin_threading);
+    pylog_internal_compat_drop(&record_origin_pid);
     record_origin_forget_parent();
 }
 

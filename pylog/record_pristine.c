@@ -97,7 +97,7 @@ pylog_internal_direct_pristine_close(void)
     for (int set = 0; set < RECORD_PRISTINE_N_SETS; set++) {
         record_pristine_methods *methods = record_pristine_sets[set];
         for (int i = 0; i < methods->n; i++) {
-            Py_CLEAR(methods->originals[i]);
+            pylog_internal_compat_drop(&methods->originals[i]);
         }
         methods->known_type = NULL;
     }

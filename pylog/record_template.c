@@ -19,6 +19,10 @@
  *   record_template_list        list owning every template of
  *                               record_template_generation; slots borrow
  *                               them.
+ *   record_template_origins     dict owning the templates of
+ *                               PYLOG_LOG_AT calls of that generation, by
+ *                               (slot, file, line, func): one slot, many
+ *                               origins.
  *   record_template_generation  the generation of the list's templates; 0
  *                               when closed.
  * No locks.
@@ -39,6 +43,7 @@
 #define RECORD_TEMPLATE_LAST K_TASKNAME
 
 static PyObject *record_template_list;
+static PyObject *record_template_origins;
 static uint64_t record_template_generation;
 
 int
@@ -46,7 +51,12 @@ pylog_internal_direct_templates_open(void)
 {
     pylog_internal_direct_templates_close();
     record_template_list = PyList_New(0);
-    return record_template_list == NULL ? -1 : 0;
+    record_template_origins = PyDict_New();
+    if (record_template_list == NULL || record_template_origins == NULL) {
+        pylog_internal_direct_templates_close();
+        return -1;
+    }
+    return 0;
 }
 
 void
@@ -54,7 +64,8 @@ pylog_internal_direct_templates_close(void)
 {
     /* generation 0 is never current: no slot's template is valid */
     record_template_generation = 0;
-    Py_CLEAR(record_template_list);
+    pylog_internal_compat_drop(&record_template_list);
+    pylog_internal_compat_drop(&record_template_origins);
 }
 
 /* The template's values for `call` in __init__'s order (None: per call).
@@ -128,7 +139,8 @@ pylog_internal_direct_template_hold(const site_call *call, PyObject *logger,
                                     uint64_t generation)
 {
     pylog_internal_site *site = call->site;
-    PyObject *template_, *list, *old_list = NULL;
+    PyObject *template_, *list, *origins, *origin = NULL;
+    PyObject *old_list = NULL, *old_origins = NULL;
 
     if (record_template_list == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "pylog: not installed");
@@ -137,28 +149,44 @@ pylog_internal_direct_template_hold(const site_call *call, PyObject *logger,
     /* The slot's template is alive while the list holds its generation's
        templates (GIL: only GIL holders write or read the slot's two
        fields and the list). */
-    if (site->record_template != NULL &&
-        site->template_generation == generation &&
-        record_template_generation == generation) {
+    if (call->origin_given) {
+        /* PYLOG_LOG_AT: one slot, many origins; templates by origin */
+        origin = Py_BuildValue("(nnin)", (Py_ssize_t)(uintptr_t)site,
+                               (Py_ssize_t)(uintptr_t)call->file, call->line,
+                               (Py_ssize_t)(uintptr_t)call->func);
+        if (origin == NULL) {
+            return NULL;
+        }
+        template_ = record_template_generation == generation
+                        ? PyDict_GetItemWithError(record_template_origins,
+                                                  origin)
+                        : NULL;
+        if (template_ != NULL || PyErr_Occurred()) {
+            Py_XINCREF(template_);
+            Py_DECREF(origin);
+            return template_;
+        }
+    }
+    else if (site->record_template != NULL &&
+             site->template_generation == generation &&
+             record_template_generation == generation) {
         Py_INCREF(site->record_template);
         return site->record_template;
     }
     template_ = record_template_new(call, logger);
-    if (template_ == NULL) {
-        return NULL;
-    }
     /* Making it ran Python code (os.path), and so may the caller have
        since it read `generation` (getLogger, getEffectiveLevel): another
        thread, or that code, may have closed pylog or started a newer
        generation. Kept only for the generation current now: a template
        for an older one is the caller's alone and goes with its record; it
        never replaces the newer templates that slots borrow. */
-    if (record_template_list == NULL) {
-        Py_DECREF(template_);
-        PyErr_SetString(PyExc_RuntimeError, "pylog: closed");
-        return NULL;
-    }
-    if (generation != pylog_internal_generation_current()) {
+    if (template_ == NULL || record_template_list == NULL ||
+        generation != pylog_internal_generation_current()) {
+        Py_XDECREF(origin);
+        if (template_ != NULL && record_template_list == NULL) {
+            Py_CLEAR(template_);
+            PyErr_SetString(PyExc_RuntimeError, "pylog: closed");
+        }
         return template_;
     }
     if (record_template_generation != generation) {
@@ -166,23 +194,35 @@ pylog_internal_direct_template_hold(const site_call *call, PyObject *logger,
            this one is stored (dropping them may run Python code, which
            then finds the new list) */
         list = PyList_New(0);
-        if (list == NULL) {
+        origins = PyDict_New();
+        if (list == NULL || origins == NULL) {
+            Py_XDECREF(list);
+            Py_XDECREF(origins);
+            Py_XDECREF(origin);
             Py_DECREF(template_);
             return NULL;
         }
         old_list = record_template_list;
+        old_origins = record_template_origins;
         record_template_list = list;
+        record_template_origins = origins;
         record_template_generation = generation;
     }
-    if (PyList_Append(record_template_list, template_) < 0) {
-        Py_DECREF(template_);
-        template_ = NULL;
+    if (origin != NULL) {
+        if (PyDict_SetItem(record_template_origins, origin, template_) < 0) {
+            Py_CLEAR(template_);
+        }
+    }
+    else if (PyList_Append(record_template_list, template_) < 0) {
+        Py_CLEAR(template_);
     }
     else {
         site->record_template = template_; /* borrowed from the list */
         site->template_generation = generation;
     }
+    Py_XDECREF(origin);
     Py_XDECREF(old_list);
+    Py_XDECREF(old_origins);
     return template_;
 }
 

@@ -32,7 +32,7 @@ pylog_internal_direct_time_open(void)
 void
 pylog_internal_direct_time_close(void)
 {
-    Py_CLEAR(record_time_start);
+    pylog_internal_compat_drop(&record_time_start);
 }
 
 int

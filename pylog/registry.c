@@ -14,6 +14,7 @@
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/compat.h"
 #include "internal/config.h"
+#include "internal/generation.h"
 #include "internal/registry.h"
 
 #include <stdlib.h>
@@ -41,8 +42,8 @@ pylog_internal_registry_open(PyObject *logging)
 void
 pylog_internal_registry_close(void)
 {
-    Py_CLEAR(registry_loggers);
-    Py_CLEAR(registry_logging);
+    pylog_internal_compat_drop(&registry_loggers);
+    pylog_internal_compat_drop(&registry_logging);
 }
 
 /* logging.getLogger(key). A new reference, or NULL with an exception. */
@@ -109,16 +110,19 @@ pylog_internal_registry_logger(const site_call *call, uint64_t generation,
     else if (!PyErr_Occurred()) {
         logger = registry_get_logger(key);
         /* getLogger ran Python code: pylog may have been shut down, or a
-           new generation started (the entry would then be dropped at the
-           next lookup, and the slot's generation check fails). */
+           new generation started, whose registry must not inherit what
+           this older one found (the loggers may have changed since). */
         if (logger != NULL && registry_loggers != NULL &&
+            registry_generation == generation &&
+            pylog_internal_generation_current() == generation &&
             PyDict_SetItem(registry_loggers, key, logger) < 0) {
             Py_CLEAR(logger);
         }
     }
     Py_DECREF(key);
     if (logger != NULL && registry_loggers != NULL &&
-        registry_generation == generation) {
+        registry_generation == generation &&
+        pylog_internal_generation_current() == generation) {
         site->logger = logger; /* borrowed: the registry holds a reference */
         site->logger_generation = generation;
     }

@@ -70,7 +70,7 @@ pylog_internal_log(pylog_internal_site *site, int level,
                    const char *fmt, ...)
 {
     int call_errno = errno;
-    site_call call = {site, level, target, file, file, func, line, extra};
+    site_call call = {site, level, target, file, file, func, line, extra, 0};
     va_list args;
 
     va_start(args, fmt);
@@ -86,7 +86,9 @@ pylog_internal_log_at(pylog_internal_site *site, int level,
                       const char *fmt, ...)
 {
     int call_errno = errno;
-    site_call call = {site, level, target, unit_file, file, func, line, NULL};
+    site_call call = {site,   level, target, unit_file,
+                      file,   func,  line,   NULL,
+                      1};
     va_list args;
 
     va_start(args, fmt);
@@ -100,7 +102,7 @@ pylog_vlog(int level, const char *target, const char *file, int line,
            const char *func, const char *fmt, va_list ap)
 {
     int call_errno = errno;
-    site_call call = {NULL, level, target, file, file, func, line, NULL};
+    site_call call = {NULL, level, target, file, file, func, line, NULL, 0};
     dynamic_site *entry;
     va_list args;
 
@@ -137,7 +139,7 @@ pylog_internal_enabled(pylog_internal_site *site, int level,
                        const char *target, const char *file)
 {
     int call_errno = errno, enabled = 0;
-    site_call call = {site, level, target, file, file, NULL, 0, NULL};
+    site_call call = {site, level, target, file, file, NULL, 0, NULL, 0};
 
     switch (statement_decide(&call)) {
     case SLOT_OFF:

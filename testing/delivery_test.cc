@@ -618,7 +618,12 @@ TEST_F(DeliveryTest, LockingFlushingHandlerUnderMixedLoadFinishes) {
         }
     }
     Py("stop.set()\nfor w in workers: w.join()");
-    ASSERT_EQ(FlushWithoutGil(), 0);
+    // No lock cycle is left: the flush completes, though a loaded machine
+    // may let 100 ms pass without a record finished now and then.
+    int status;
+    while ((status = FlushWithoutGil()) == PYLOG_ERR_FLUSH_STALLED) {
+    }
+    ASSERT_EQ(status, 0);
     long dropped = (long)(Dropped() - dropped_before);
     EXPECT_EQ(Long("locking.python"), Long("sum(sent)"));
     EXPECT_EQ(Long("locking.pylog") + dropped, Long("sum(sent)") + c_sent);

@@ -127,13 +127,15 @@ class InterpretersTest(unittest.TestCase):
         self.assertClean(done)
         lines = done.stdout.splitlines()
         self.assertTrue(lines[0].startswith("ImportError: pylog: "), lines)
-        self.assertEqual(lines[1], "ok")
         # C threads started from the sub-interpreter hold no GIL: their
-        # records are the extension's and reach the main interpreter.
-        self.assertEqual(lines[2:5], ["0:0", "0:1", "0:2"])
-        self.assertEqual(lines[5], "from main")
+        # records are the extension's and reach the main interpreter (the
+        # worker delivers them while the sub-interpreter still runs).
+        self.assertEqual(sorted(lines[1:6]),
+                         ["0:0", "0:1", "0:2", "from main", "ok"])
+        self.assertEqual([l for l in lines if l.startswith("0:")],
+                         ["0:0", "0:1", "0:2"])
         # the statement on the sub-interpreter's thread was dropped
-        self.assertEqual(lines[6], "stats (4, 1, 0)")
+        self.assertEqual(lines[6:], ["stats (4, 1, 0)"])
 
     def exit_while_daemon_threads_log(self, extra):
         done = run(textwrap.dedent("""
@@ -150,6 +152,8 @@ class InterpretersTest(unittest.TestCase):
             logging.getLogger('testext').addHandler(Slow())
             logging.getLogger('testext').addHandler(fast)
             logging.getLogger('testext').propagate = False
+            # the flood overflows the queue: its drop notices are expected
+            logging.getLogger('pylog').disabled = True
             def spin(n):
                 while True:
                     testext_a.log(30, 'daemon %%d' %% n)

@@ -117,6 +117,14 @@ PYLOG_API int pylog_internal_compat_clear_task(PyObject *record);
  * none, 0: pylog's atexit hook (bridge.c) still closes it at exit. */
 PYLOG_API int pylog_internal_compat_is_finalizing(void);
 
+/* Drop the reference in *ref and set it to NULL: Py_CLEAR, except while
+ * pylog forgets the objects of an interpreter that has finalized
+ * (pylog_internal_compat_forget(1)): their memory may be gone with that
+ * interpreter, so they are abandoned, not released. GIL: held, or the
+ * interpreter whose objects they were is gone. */
+PYLOG_API void pylog_internal_compat_drop(PyObject **ref);
+PYLOG_API void pylog_internal_compat_forget(int forgetting);
+
 /* GIL: held. Runs Python source `code` (statements) in the dict `globals`;
  * 0, or -1 with an exception set. (PyRun_String is not in the limited API.) */
 PYLOG_API int pylog_internal_compat_run(const char *code, PyObject *globals);

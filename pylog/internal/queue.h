@@ -35,6 +35,7 @@ typedef struct pending {
     int level;
     int line;
     const char *unit_file;
+    int origin_given; /* see site_call */
     const char *file;
     const char *func;
     const char *target; /* NULL: the default target */

@@ -26,6 +26,9 @@ typedef struct site_call {
     const char *func; /* NULL for PYLOG_ENABLED */
     int line;
     const pylog_internal_extra *extra; /* NULL: none */
+    /* PYLOG_LOG_AT: file, line and func may differ from call to call of
+       one slot, so the slot's cached record template is not theirs */
+    int origin_given;
 } site_call;
 
 /* What a slot's state says about a level. */
