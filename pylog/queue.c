@@ -18,12 +18,12 @@
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/compat.h"
+#include "internal/clock.h"
 #include "internal/queue.h"
 #include "internal/stats.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define QUEUE_BLOCK_BYTES 256
 #define QUEUE_POOL_BLOCKS 1024
@@ -72,10 +72,7 @@ pending_copy(char **cursor, const char *text, size_t length)
 void
 pylog_internal_pending_origin(pending_origin *origin)
 {
-    struct timespec now;
-
-    clock_gettime(CLOCK_REALTIME, &now);
-    origin->time_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+    origin->time_ns = pylog_internal_clock_realtime_ns();
     origin->thread_id = PyThread_get_thread_ident();
     /* GIL not needed: reads this thread's own thread-state slot */
     origin->python_thread = PyGILState_GetThisThreadState() != NULL;
