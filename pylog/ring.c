@@ -20,14 +20,15 @@
  * (a queue_capacity of 1 hung the process). Twice the position keeps "full"
  * odd and "empty" even, so every capacity from 1 up works.
  *
- * A cell serves its positions strictly in turn: a push or pop that has
- * taken position p but not yet stored the cell's new sequence (preempted
- * there) holds up the push or pop of p + capacity, or of p, until it
- * finishes (internal/ring.h says what callers see).
+ * A cell serves its positions strictly in turn: a push of p that has taken
+ * its position but not yet stored the cell's new sequence (preempted there)
+ * holds up the pop of p, and a pop of p likewise the push of p + capacity,
+ * until it finishes (internal/ring.h says what callers see).
  *
  * Positions are 64-bit: they would wrap after 2^64 pushes (centuries at one
- * push a nanosecond); differences between a sequence and twice a position
- * stay within 2 * capacity, so they are compared as signed 64-bit values.
+ * push a nanosecond). A sequence and twice the position a thread works on
+ * differ by far less than 2^63, so they are compared as a signed 64-bit
+ * difference.
  */
 /* posix_memalign under -std=c99 (no Python.h here to ask for POSIX). */
 #if !defined(_POSIX_C_SOURCE) || _POSIX_C_SOURCE < 200112L
@@ -85,9 +86,10 @@ pylog_internal_ring_free(pylog_internal_ring *ring)
 void
 pylog_internal_ring_reset(pylog_internal_ring *ring)
 {
-    /* Plain stores: no other thread uses the ring now, and whoever does
-       next learns of it through something that orders these before (the
-       release that publishes a new ring, or fork()). */
+    /* Plain stores: no other thread uses the ring now, and one that does
+       later learns of it through something that orders these stores
+       before its use (queue.c's release that publishes a new queue, the
+       start of the thread, fork() leaving this one thread alone). */
     ring->head = 0;
     ring->tail = 0;
     for (size_t i = 0; i < ring->capacity; i++) {
@@ -195,9 +197,11 @@ pylog_internal_ring_pop(pylog_internal_ring *ring)
 uint64_t
 pylog_internal_ring_pushed(const pylog_internal_ring *ring)
 {
-    /* acquire, not relaxed: `head` publishes no item (it moves by relaxed
-       CASes; the cells' sequences publish), but the caller's reads that
-       follow stay after this one, as queue.c's callers have always had */
+    /* acquire: relaxed would do for the count itself (`head` moves by
+       relaxed CASes and publishes no item: the cells' sequences do);
+       acquire keeps the caller's later reads after this one, the order
+       queue.c's callers (delivery.c's flush and wake-up checks) have
+       always run with */
     return __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE);
 }
 

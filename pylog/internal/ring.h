@@ -49,15 +49,15 @@ PYLOG_API void pylog_internal_ring_reset(pylog_internal_ring *ring);
 PYLOG_API size_t pylog_internal_ring_capacity(const pylog_internal_ring *ring);
 
 /* Append `item` (not NULL): 0, or -1 when `item` is NULL or the ring is
- * full; then nothing changed. Full: the item pushed `capacity` places
- * before this one has not left yet (its pop has not returned). With one
- * consumer at a time that is exactly `capacity` items held. With several, a
- * pop that is preempted between taking its item and returning keeps its
- * cell, and pushes that come round to that cell fail until it returns,
- * even if other consumers have emptied the rest of the ring.
- * Any thread, concurrently with any other push and pop; lock-free, never
- * blocks or allocates. Everything the pushing thread wrote before the push
- * is visible to the thread that pops the item. */
+ * full; then nothing changed. Full: the item `capacity` places ahead of
+ * this one is still there (its push or its pop has not returned). With one
+ * consumer at a time that is exactly `capacity` items held, counting any
+ * push or pop under way. With several consumers, a pop preempted between
+ * taking its item and returning keeps its cell, and pushes that come round
+ * to that cell fail until it returns, even if other consumers have emptied
+ * the rest of the ring. Any thread, concurrently with any other push and
+ * pop; lock-free, never blocks or allocates. Everything the pushing thread
+ * wrote before the push is visible to the thread that pops the item. */
 PYLOG_API int pylog_internal_ring_push(pylog_internal_ring *ring, void *item);
 
 /* Remove and return the oldest item, or NULL when the ring is empty or the
