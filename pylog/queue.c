@@ -1,56 +1,50 @@
 /*
- * queue.c: the bounded queue of records from threads without the GIL
- * (Dmitry Vyukov's bounded MPMC ring: one CAS per push or pop, no lock), and
- * the copy of a statement that travels through it.
+ * queue.c: the bounded queue of records from threads without the GIL and
+ * the pool of blocks records are copied into, both on the lock-free ring of
+ * ring.c, and the copy of a statement that travels through the queue.
  *
  * Globals:
- *   queue_current   the open ring; loaded with acquire by every producer.
- *                   Rings are never freed (see queue_open), so a producer
- *                   that loaded an older ring writes into valid memory.
- *   queue_retired   rings replaced by a new capacity, kept reachable.
- *   queue_pool      a ring of free QUEUE_BLOCK_BYTES blocks (QUEUE_POOL_BLOCKS
- *                   of them in queue_blocks) that records small enough are
- *                   copied into, so a push costs no malloc and a delivery no
- *                   free into another thread's arena. Made at the first open,
- *                   never freed; a record that finds it empty, or does not
- *                   fit, is malloc'd.
+ *   queue_current   the open queue; loaded with acquire by every producer.
+ *                   Queues are never freed (see queue_open), so a producer
+ *                   that loaded an older one writes into valid memory.
+ *   queue_retired   queues replaced by a new capacity, kept reachable.
+ *   queue_pool      a ring of free PYLOG_TUNE_POOL_BLOCK_BYTES blocks (up
+ *                   to PYLOG_TUNE_POOL_BLOCKS, malloc'd and put in at the first
+ *                   open) that records small enough are copied into, so a
+ *                   push costs no malloc and a delivery no free into another
+ *                   thread's arena. Never freed. A small record that finds
+ *                   it empty gets a new block, which joins the pool when
+ *                   released; a block the pool refuses is freed (see
+ *                   pylog_internal_pending_free). A larger record is
+ *                   malloc'd to size and freed.
  * No lock: producers are any thread; consumers hold the GIL.
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/compat.h"
+#include "internal/clock.h"
 #include "internal/queue.h"
+#include "internal/ring.h"
 #include "internal/stats.h"
+#include "internal/tunables.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#define QUEUE_BLOCK_BYTES 256
-#define QUEUE_POOL_BLOCKS 1024
+/* Every capacity pylog_install accepts is one the ring can hold. */
+typedef char queue_capacity_fits_the_ring
+    [PYLOG_QUEUE_CAPACITY_MAX <= PYLOG_INTERNAL_RING_CAPACITY_MAX ? 1 : -1];
 
-typedef struct queue_cell {
-    uint64_t sequence; /* atomic: the position this cell is ready for */
-    void *item;        /* written before `sequence` is released */
-} queue_cell;
+typedef struct queue {
+    pylog_internal_ring *ring; /* read by every push and pop */
+    struct queue *retired_next;
+    /* Written by consumers for every record: a line of its own, away from
+       the pointer producers read. */
+    uint64_t finished __attribute__((aligned(64))); /* atomic: pops done */
+} queue;
 
-typedef struct queue_ring {
-    struct queue_ring *retired_next;
-    size_t capacity;
-    /* Producers' and consumers' positions on separate cache lines, so a
-       push and a pop do not contend on one line. */
-    uint64_t head __attribute__((aligned(64))); /* atomic: next push */
-    uint64_t tail __attribute__((aligned(64))); /* atomic: next pop */
-    uint64_t finished;                          /* atomic: pops finished */
-    queue_cell cells[];
-} queue_ring;
-
-static queue_ring *queue_current;
-static queue_ring *queue_retired;
-static queue_ring *queue_pool;
-static char *queue_blocks;
-
-static int queue_ring_push(queue_ring *ring, void *item);
-static void *queue_ring_pop(queue_ring *ring);
+static queue *queue_current;
+static queue *queue_retired;
+static pylog_internal_ring *queue_pool;
 
 static size_t
 pending_string_size(const char *text)
@@ -72,10 +66,7 @@ pending_copy(char **cursor, const char *text, size_t length)
 void
 pylog_internal_pending_origin(pending_origin *origin)
 {
-    struct timespec now;
-
-    clock_gettime(CLOCK_REALTIME, &now);
-    origin->time_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+    origin->time_ns = pylog_internal_clock_realtime_ns();
     origin->thread_id = PyThread_get_thread_ident();
     /* GIL not needed: reads this thread's own thread-state slot */
     origin->python_thread = PyGILState_GetThisThreadState() != NULL;
@@ -103,21 +94,23 @@ pylog_internal_pending_make(const site_call *call, const message *msg)
             size += pending_string_size(extra->kvs[i].value.str);
         }
     }
-    /* acquire (in the pop): the consumer that pushed the block back is
-       done with it */
-    record = size <= QUEUE_BLOCK_BYTES && queue_pool != NULL
-                 ? (pending *)queue_ring_pop(queue_pool)
-                 : NULL;
-    if (record != NULL) {
-        record->pooled = 1;
+    if (size <= PYLOG_TUNE_POOL_BLOCK_BYTES) {
+        /* The ring's pop acquires what the push that gave the block back
+           released: whoever had the block is done with it. */
+        record = queue_pool != NULL
+                     ? (pending *)pylog_internal_ring_pop(queue_pool)
+                     : NULL;
+        if (record == NULL) {
+            record = (pending *)malloc(PYLOG_TUNE_POOL_BLOCK_BYTES);
+        }
     }
     else {
         record = (pending *)malloc(size);
-        if (record == NULL) {
-            return NULL;
-        }
-        record->pooled = 0;
     }
+    if (record == NULL) {
+        return NULL;
+    }
+    record->pooled = size <= PYLOG_TUNE_POOL_BLOCK_BYTES;
     /* Layout: the struct, the kv array (aligned like the struct), then the
        bytes of every string. */
     record->kvs = (pylog_kv *)(record + 1);
@@ -157,230 +150,149 @@ pylog_internal_pending_make(const site_call *call, const message *msg)
     return record;
 }
 
-static queue_ring *
-queue_ring_new(size_t capacity)
-{
-    void *memory;
-    queue_ring *ring;
-
-    if (posix_memalign(&memory, 64,
-                       sizeof(queue_ring) + capacity * sizeof(queue_cell)) !=
-        0) {
-        return NULL;
-    }
-    ring = (queue_ring *)memory;
-    ring->retired_next = NULL;
-    ring->capacity = capacity;
-    ring->head = ring->tail = ring->finished = 0;
-    for (size_t i = 0; i < capacity; i++) {
-        ring->cells[i].sequence = i;
-        ring->cells[i].item = NULL;
-    }
-    return ring;
-}
-
 void
 pylog_internal_pending_free(pending *record)
 {
-    if (record->pooled) {
-        /* release (in the push): the next producer sees us done. Never
-           full: the pool's ring has a cell for every block. */
-        queue_ring_push(queue_pool, record);
-    }
-    else {
+    /* The ring's push releases: the next taker of the block sees us done
+       with it. It refuses the block when the pool holds PYLOG_TUNE_POOL_BLOCKS
+       already, and also, for a moment, when a pop of the cell the block
+       would go to is still under way on another thread (internal/ring.h):
+       then the block is freed, and a new one replaces it when the pool
+       runs dry. */
+    if (!record->pooled || queue_pool == NULL ||
+        pylog_internal_ring_push(queue_pool, record) != 0) {
         free(record);
     }
 }
 
-/* Make the pool's ring hold every block: all free. */
-static void
-queue_pool_fill(void)
-{
-    for (size_t i = 0; i < QUEUE_POOL_BLOCKS; i++) {
-        queue_pool->cells[i].sequence = i + 1;
-        queue_pool->cells[i].item = queue_blocks + i * QUEUE_BLOCK_BYTES;
-    }
-    queue_pool->head = QUEUE_POOL_BLOCKS;
-    queue_pool->tail = 0;
-}
-
-/* Make the pool once (GIL held, at install); without memory, records are
- * malloc'd. Producers see it through the generation install publishes
- * afterwards (release there, acquire in each statement's slow path). */
+/* Make the pool once (GIL held, at install), as many blocks in it as
+ * memory allows; without a pool, every record is malloc'd and freed.
+ * Producers see it through the generation install publishes afterwards
+ * (release there, acquire in each statement's slow path). */
 static void
 queue_pool_open(void)
 {
-    void *memory;
-    queue_ring *pool;
+    pylog_internal_ring *pool;
+    void *block;
 
-    if (queue_pool != NULL ||
-        posix_memalign(&memory, 64, QUEUE_POOL_BLOCKS * QUEUE_BLOCK_BYTES) !=
-            0) {
+    if (queue_pool != NULL) {
         return;
     }
-    pool = queue_ring_new(QUEUE_POOL_BLOCKS);
+    pool = pylog_internal_ring_new(PYLOG_TUNE_POOL_BLOCKS);
     if (pool == NULL) {
-        free(memory);
         return;
     }
-    queue_blocks = (char *)memory;
+    for (size_t i = 0; i < PYLOG_TUNE_POOL_BLOCKS; i++) {
+        block = malloc(PYLOG_TUNE_POOL_BLOCK_BYTES);
+        /* Never refused: no other thread sees the ring yet, and it has
+           PYLOG_TUNE_POOL_BLOCKS cells. */
+        if (block == NULL || pylog_internal_ring_push(pool, block) != 0) {
+            free(block);
+            break;
+        }
+    }
     queue_pool = pool;
-    queue_pool_fill();
 }
 
 int
 pylog_internal_queue_open(size_t capacity)
 {
     /* relaxed: only install (GIL held) stores queue_current */
-    queue_ring *ring = __atomic_load_n(&queue_current, __ATOMIC_RELAXED);
+    queue *current = __atomic_load_n(&queue_current, __ATOMIC_RELAXED);
+    void *memory;
+    queue *fresh;
 
     queue_pool_open();
 
-    if (ring != NULL && ring->capacity == capacity) {
+    if (current != NULL &&
+        pylog_internal_ring_capacity(current->ring) == capacity) {
         /* A statement that passed its check before the last uninstall may
            have pushed after that uninstall emptied the ring. */
         pylog_internal_queue_discard();
         return 0;
     }
-    ring = queue_ring_new(capacity);
-    if (ring == NULL) {
+    if (posix_memalign(&memory, 64, sizeof(queue)) != 0) {
         return -1;
     }
-    if (queue_current != NULL) {
+    fresh = (queue *)memory;
+    fresh->ring = pylog_internal_ring_new(capacity);
+    if (fresh->ring == NULL) {
+        free(fresh);
+        return -1;
+    }
+    fresh->retired_next = NULL;
+    fresh->finished = 0;
+    if (current != NULL) {
         pylog_internal_queue_discard();
-        queue_current->retired_next = queue_retired;
-        queue_retired = queue_current;
+        current->retired_next = queue_retired;
+        queue_retired = current;
     }
-    /* release: producers that load the ring with acquire see it built */
-    __atomic_store_n(&queue_current, ring, __ATOMIC_RELEASE);
+    /* release: producers that load the queue with acquire see it built */
+    __atomic_store_n(&queue_current, fresh, __ATOMIC_RELEASE);
     return 0;
-}
-
-/* Push `item` into `ring`: 0, or -1 when it is full. Lock-free. */
-static int
-queue_ring_push(queue_ring *ring, void *item)
-{
-    queue_cell *cell;
-    uint64_t position;
-
-    position = __atomic_load_n(&ring->head, __ATOMIC_RELAXED);
-    for (;;) {
-        cell = &ring->cells[position % ring->capacity];
-        /* acquire: the consumer that freed this cell is done with it */
-        uint64_t sequence = __atomic_load_n(&cell->sequence, __ATOMIC_ACQUIRE);
-        int64_t lag = (int64_t)(sequence - position);
-
-        if (lag == 0) {
-            /* relaxed: the cell's sequence, not head, publishes the data;
-               on failure `position` is reloaded and we retry */
-            if (__atomic_compare_exchange_n(&ring->head, &position,
-                                            position + 1, 1, __ATOMIC_RELAXED,
-                                            __ATOMIC_RELAXED)) {
-                break;
-            }
-        }
-        else if (lag < 0) {
-            return -1; /* the cell holds the record of one lap ago: full */
-        }
-        else {
-            position = __atomic_load_n(&ring->head, __ATOMIC_RELAXED);
-        }
-    }
-    cell->item = item;
-    /* release: a consumer that sees the sequence sees the record */
-    __atomic_store_n(&cell->sequence, position + 1, __ATOMIC_RELEASE);
-    return 0;
-}
-
-/* Pop the oldest item of `ring`, or NULL when none is ready. Lock-free. */
-static void *
-queue_ring_pop(queue_ring *ring)
-{
-    queue_cell *cell;
-    uint64_t position;
-    void *item;
-
-    position = __atomic_load_n(&ring->tail, __ATOMIC_RELAXED);
-    for (;;) {
-        cell = &ring->cells[position % ring->capacity];
-        /* acquire: pairs with the producer's release of the sequence */
-        uint64_t sequence = __atomic_load_n(&cell->sequence, __ATOMIC_ACQUIRE);
-        int64_t lag = (int64_t)(sequence - (position + 1));
-
-        if (lag == 0) {
-            if (__atomic_compare_exchange_n(&ring->tail, &position,
-                                            position + 1, 1, __ATOMIC_RELAXED,
-                                            __ATOMIC_RELAXED)) {
-                break;
-            }
-        }
-        else if (lag < 0) {
-            return NULL; /* empty, or the next producer is mid-push */
-        }
-        else {
-            position = __atomic_load_n(&ring->tail, __ATOMIC_RELAXED);
-        }
-    }
-    item = cell->item;
-    /* release: the next lap's producer may reuse the cell */
-    __atomic_store_n(&cell->sequence, position + ring->capacity,
-                     __ATOMIC_RELEASE);
-    return item;
 }
 
 int
 pylog_internal_queue_push(pending *record)
 {
     /* acquire: pairs with queue_open's release */
-    queue_ring *ring = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
+    queue *current = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
 
-    return ring != NULL ? queue_ring_push(ring, record) : -1;
+    return current != NULL ? pylog_internal_ring_push(current->ring, record)
+                           : -1;
 }
 
 pending *
 pylog_internal_queue_pop(void)
 {
     /* acquire: pairs with queue_open's release */
-    queue_ring *ring = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
+    queue *current = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
 
-    return ring != NULL ? (pending *)queue_ring_pop(ring) : NULL;
+    return current != NULL ? (pending *)pylog_internal_ring_pop(current->ring)
+                           : NULL;
 }
 
 void
 pylog_internal_queue_done(void)
 {
-    queue_ring *ring = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
+    /* acquire: pairs with queue_open's release */
+    queue *current = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
 
-    if (ring != NULL) {
+    if (current != NULL) {
         /* release: a flush that sees the count sees the delivery's effects */
-        __atomic_fetch_add(&ring->finished, 1, __ATOMIC_RELEASE);
+        __atomic_fetch_add(&current->finished, 1, __ATOMIC_RELEASE);
     }
 }
 
 uint64_t
 pylog_internal_queue_pushed(void)
 {
-    queue_ring *ring = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
+    /* acquire: pairs with queue_open's release */
+    queue *current = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
 
-    return ring != NULL ? __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE) : 0;
+    return current != NULL ? pylog_internal_ring_pushed(current->ring) : 0;
 }
 
 uint64_t
 pylog_internal_queue_finished(void)
 {
-    queue_ring *ring = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
+    /* acquire: pairs with queue_open's release */
+    queue *current = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
 
-    return ring != NULL ? __atomic_load_n(&ring->finished, __ATOMIC_ACQUIRE)
-                        : 0;
+    /* acquire: pairs with queue_done's release */
+    return current != NULL
+               ? __atomic_load_n(&current->finished, __ATOMIC_ACQUIRE)
+               : 0;
 }
 
 int
 pylog_internal_queue_empty(void)
 {
-    queue_ring *ring = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
+    /* acquire: pairs with queue_open's release */
+    queue *current = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
 
-    return ring == NULL || __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE) ==
-                               __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE);
+    return current == NULL || pylog_internal_ring_pushed(current->ring) ==
+                                  pylog_internal_ring_popped(current->ring);
 }
 
 void
@@ -398,27 +310,23 @@ pylog_internal_queue_discard(void)
 void
 pylog_internal_queue_after_fork(void)
 {
-    queue_ring *ring = queue_current;
+    queue *current = queue_current;
     pending *record;
 
-    if (ring == NULL) {
+    if (current == NULL) {
         return;
     }
     /* The parent delivers these; a push that was half done when fork()
        copied memory leaves its cell, and those behind it, unreadable, so
        they are abandoned and the positions start over. */
     while ((record = pylog_internal_queue_pop()) != NULL) {
-        if (!record->pooled) {
-            free(record); /* a pooled one stays out of the pool: see below */
-        }
+        free(record); /* pooled or not: a pooled block is malloc'd too */
     }
-    ring->head = ring->tail = ring->finished = 0;
-    for (size_t i = 0; i < ring->capacity; i++) {
-        ring->cells[i].sequence = i;
-        ring->cells[i].item = NULL;
-    }
+    pylog_internal_ring_reset(current->ring);
+    current->finished = 0;
     /* The pool is left as fork() copied it: a pop or push that was half
-       done there only makes its blocks unreachable (records then fall back
-       to malloc), and refilling it could hand out a block that a delivery
-       under way on this thread (a handler that forked) still holds. */
+       done there only makes its block unreachable (and may make the pool
+       refuse blocks, which are then freed; new ones replace them), and
+       refilling it could hand out a block that a delivery under way on
+       this thread (a handler that forked) still holds. */
 }

@@ -44,7 +44,7 @@ typedef struct pending {
     pylog_kv *kvs;
     size_t n_kvs;
     pending_origin origin;
-    int pooled; /* a block of queue.c's pool, not malloc'd */
+    int pooled; /* a block for queue.c's pool: offered back when released */
 } pending;
 
 /* Copy a statement into a new pending record (pylog_internal_pending_free
@@ -59,11 +59,14 @@ PYLOG_API void pylog_internal_pending_free(pending *record);
 /* The calling thread's origin, for records delivered later. */
 PYLOG_API void pylog_internal_pending_origin(pending_origin *origin);
 
-/* Make the queue hold `capacity` records (GIL held, at install). The ring is
- * never freed while the process lives, because a thread without the GIL may
- * be pushing into it at any moment; a new capacity retires the old ring
- * (emptied, its records counted as dropped). Records left from an earlier
- * installation are dropped too. 0, or -1 when out of memory. */
+/* Make the queue hold `capacity` records (GIL held, at install), exactly
+ * that many for every capacity from 1 up. The ring is never freed while the
+ * process lives, because a thread without the GIL may be pushing into it at
+ * any moment; a new capacity retires the old ring (emptied, its records
+ * counted as dropped). Records left from an earlier installation are dropped
+ * too. 0, or -1 when out of memory or `capacity` is 0 or above
+ * PYLOG_INTERNAL_RING_CAPACITY_MAX (pylog_install accepts only 1 ..
+ * PYLOG_QUEUE_CAPACITY_MAX, a smaller range). */
 PYLOG_API int pylog_internal_queue_open(size_t capacity);
 
 /* Push a record; the queue owns it on success. 0; -1 when the queue is full

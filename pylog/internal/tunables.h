@@ -26,11 +26,11 @@
 #endif
 
 /* Bytes and blocks. Queued records that fit in a block are copied into a
- * pool of PYLOG_TUNE_POOL_BLOCKS blocks of PYLOG_TUNE_POOL_BLOCK_BYTES
+ * pool of up to PYLOG_TUNE_POOL_BLOCKS blocks of PYLOG_TUNE_POOL_BLOCK_BYTES
  * (256 KiB in all, made at the first install, never freed) instead of
  * malloc'd on one thread and freed on another. 256 bytes hold a record with
- * a typical message; larger ones, and records that find the pool empty,
- * are malloc'd. */
+ * a typical message; larger records are malloc'd to size, and a small one
+ * that finds the pool empty gets a new block that joins the pool. */
 #ifndef PYLOG_TUNE_POOL_BLOCK_BYTES
 #define PYLOG_TUNE_POOL_BLOCK_BYTES 256
 #endif
