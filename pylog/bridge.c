@@ -25,6 +25,7 @@
 #include "internal/stats.h"
 
 #include <assert.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,23 +312,34 @@ bridge_logger(const site_call *call, uint64_t generation, int caching)
     return logger;
 }
 
-/* getattr(obj, name) as a C long. 0 or -1 with an exception set. */
+/* `value` (an int, or an object with __index__) as a C long, saturated: an
+ * int beyond LONG_MAX or below LONG_MIN is that bound (for a level, "above
+ * every level" or "below every level"), never an OverflowError. Steals the
+ * reference to `value`; NULL (a failed call) passes its exception on.
+ * 0 or -1 with an exception set. */
 static int
-bridge_long_attr(PyObject *obj, const char *name, long *value)
+bridge_saturated_long(PyObject *value, long *result)
 {
-    PyObject *attr = PyObject_GetAttrString(obj, name);
+    int overflow;
 
-    if (attr == NULL) {
+    if (value == NULL) {
         return -1;
     }
-    *value = PyLong_AsLong(attr);
-    Py_DECREF(attr);
-    return *value == -1 && PyErr_Occurred() ? -1 : 0;
+    *result = PyLong_AsLongAndOverflow(value, &overflow);
+    Py_DECREF(value);
+    if (overflow != 0) {
+        *result = overflow > 0 ? LONG_MAX : LONG_MIN;
+        return 0;
+    }
+    return *result == -1 && PyErr_Occurred() ? -1 : 0;
 }
 
 /* The lowest level `logger.isEnabledFor` accepts now: its effective level,
  * above `logging.disable`'s level, or none when the logger is disabled.
- * 0 or -1 with an exception set. */
+ * Any int Python holds is accepted: a level from 2**70 down to
+ * BRIDGE_THRESHOLD_NONE - 1 (`logging.disable(sys.maxsize)`, `logger.level
+ * = 2**70`) lets nothing through (BRIDGE_THRESHOLD_NONE), a negative one
+ * everything (0). 0 or -1 with an exception set. */
 static int
 bridge_python_threshold(PyObject *logger, int *threshold)
 {
@@ -348,30 +360,31 @@ bridge_python_threshold(PyObject *logger, int *threshold)
         *threshold = BRIDGE_THRESHOLD_NONE;
         return 0;
     }
-    value = PyObject_CallMethod(logger, "getEffectiveLevel", NULL);
-    if (value == NULL) {
-        return -1;
-    }
-    effective = PyLong_AsLong(value);
-    Py_DECREF(value);
-    if (effective == -1 && PyErr_Occurred()) {
+    if (bridge_saturated_long(
+            PyObject_CallMethod(logger, "getEffectiveLevel", NULL),
+            &effective) < 0) {
         return -1;
     }
     manager = PyObject_GetAttrString(logger, "manager");
     if (manager == NULL) {
         return -1;
     }
-    if (bridge_long_attr(manager, "disable", &disable) < 0) {
+    if (bridge_saturated_long(PyObject_GetAttrString(manager, "disable"),
+                              &disable) < 0) {
         Py_DECREF(manager);
         return -1;
     }
     Py_DECREF(manager);
-    if (disable + 1 > effective) {
-        effective = disable + 1;
+    /* Python passes a level when level > disable and level >= effective:
+       the threshold is max(disable + 1, effective), computed without
+       overflow (disable may be LONG_MAX) and clamped to 0..NONE. */
+    if (disable >= effective) {
+        effective = disable >= BRIDGE_THRESHOLD_NONE ? BRIDGE_THRESHOLD_NONE
+                                                     : disable + 1;
     }
-    *threshold = effective > BRIDGE_THRESHOLD_NONE ? BRIDGE_THRESHOLD_NONE
-                 : effective < 0                   ? 0
-                                                   : (int)effective;
+    *threshold = effective >= BRIDGE_THRESHOLD_NONE ? BRIDGE_THRESHOLD_NONE
+                 : effective < 0                    ? 0
+                                                    : (int)effective;
     return 0;
 }
 
