@@ -21,7 +21,9 @@
 
 #include <pthread.h>
 
-#define SITE_THRESHOLD_MAX PYLOG_INTERNAL_THRESHOLD_MASK
+/* A filled slot's largest stored threshold: PYLOG_LEVEL_OFF stored minus
+ * one (internal/site.h), "nothing passes". */
+#define SITE_STORED_MAX ((uint64_t)PYLOG_LEVEL_OFF - 1)
 
 uint64_t pylog_internal_generation;
 static uint64_t site_last_generation;
@@ -86,6 +88,21 @@ pylog_internal_slot_generation(void)
     return __atomic_load_n(&pylog_internal_generation, __ATOMIC_ACQUIRE);
 }
 
+/* A threshold (the lowest level that passes; anything from
+ * PYLOG_LEVEL_OFF up means none) as a slot stores it: minus one, 0 for 0,
+ * at most SITE_STORED_MAX (internal/site.h). */
+static uint64_t
+site_stored(int threshold)
+{
+    if (threshold <= 1) {
+        return 0;
+    }
+    if (threshold >= PYLOG_LEVEL_OFF) {
+        return SITE_STORED_MAX;
+    }
+    return (uint64_t)threshold - 1;
+}
+
 uint64_t
 pylog_internal_slot_state(const site_call *call, uint64_t generation)
 {
@@ -100,7 +117,7 @@ pylog_internal_slot_state(const site_call *call, uint64_t generation)
         return 0;
     }
     state = (generation << PYLOG_INTERNAL_GENERATION_SHIFT) |
-            (uint64_t)threshold;
+            site_stored(threshold);
     /* release: pairs with the acquire load above on other threads. Racing
        refreshes may store an older generation; that slot is merely stale. */
     __atomic_store_n(&call->site->state, state, __ATOMIC_RELEASE);
@@ -110,7 +127,9 @@ pylog_internal_slot_state(const site_call *call, uint64_t generation)
 slot_decision
 pylog_internal_slot_decide(uint64_t state, int level)
 {
-    if ((uint64_t)level < (state & PYLOG_INTERNAL_THRESHOLD_MASK)) {
+    /* the inline test's compare (pylog_internal_site_skips) */
+    if ((uint64_t)((int64_t)level - 1) <
+        (state & PYLOG_INTERNAL_THRESHOLD_MASK)) {
         return SLOT_OFF;
     }
     if ((state & PYLOG_INTERNAL_RESOLVED) != 0) {
@@ -123,11 +142,12 @@ uint64_t
 pylog_internal_slot_resolve(const site_call *call, uint64_t state,
                             int python_threshold)
 {
+    /* both stored minus one: site_stored() keeps the order */
     uint64_t threshold = state & PYLOG_INTERNAL_THRESHOLD_MASK;
-    uint64_t python = python_threshold < 0 ? 0 : (uint64_t)python_threshold;
+    uint64_t python = site_stored(python_threshold);
 
     if (python > threshold) {
-        threshold = python > SITE_THRESHOLD_MAX ? SITE_THRESHOLD_MAX : python;
+        threshold = python;
     }
     state = (state & ~(uint64_t)PYLOG_INTERNAL_THRESHOLD_MASK) |
             PYLOG_INTERNAL_RESOLVED | threshold;
@@ -202,4 +222,4 @@ pylog_internal_enabled(pylog_internal_site *site, int level,
     return pylog_internal_delivery_enabled(&call);
 }
 
-#undef SITE_THRESHOLD_MAX
+#undef SITE_STORED_MAX
