@@ -1,5 +1,6 @@
 """pylog through the testext extension: init/try_init/install from Python,
-bad configs raising, filters, caching modes and reset."""
+bad configs raising, filters, caching modes and reset, and the control
+object's level arguments."""
 import logging
 import unittest
 
@@ -90,6 +91,63 @@ class TestextTest(unittest.TestCase):
         ext.log(INFO, "counted")
         after = ext.stats()
         self.assertEqual(after[0], before[0] + 1)
+
+    def test_control_levels_outside_the_range_are_value_errors(self):
+        # README, `module.pylog`: an int outside 0..100 raises ValueError,
+        # however large (no OverflowError beyond a C long), and nothing
+        # changes.
+        control = ext.pylog
+        before = control.filters()
+        for level in [-1, 101, 1000, 2**31, -2**31 - 1, 2**63, -2**63 - 1,
+                      2**70, -2**70, 10**100]:
+            with self.subTest(level=level):
+                with self.assertRaisesRegex(ValueError, "outside 0..100"):
+                    control.set_filter(level)
+                with self.assertRaisesRegex(ValueError, "outside 0..100"):
+                    control.set_target_filter("testext.x", level)
+                self.assertEqual(control.filters(), before)
+
+    def test_control_registered_level_names_are_checked_too(self):
+        control = ext.pylog
+        before = control.filters()
+        logging.addLevelName(2**70, "PYLOG_TEST_HUGE")
+        logging.addLevelName(-5, "PYLOG_TEST_NEGATIVE")
+        for name in ["PYLOG_TEST_HUGE", "PYLOG_TEST_NEGATIVE"]:
+            with self.subTest(name=name):
+                with self.assertRaisesRegex(ValueError, "outside 0..100"):
+                    control.set_filter(name)
+                self.assertEqual(control.filters(), before)
+
+    def test_control_levels_of_other_types_are_type_errors(self):
+        control = ext.pylog
+        before = control.filters()
+        for level in [True, False, 1.5, 10.0, None, b"debug", [10], object()]:
+            with self.subTest(level=level):
+                with self.assertRaisesRegex(TypeError, "int or a str"):
+                    control.set_filter(level)
+                with self.assertRaisesRegex(TypeError, "int or a str"):
+                    control.set_target_filter("testext.x", level)
+                self.assertEqual(control.filters(), before)
+        with self.assertRaises(TypeError):
+            control.set_target_filter(b"testext.x", INFO)
+        self.assertEqual(control.filters(), before)
+
+    def test_control_levels_at_the_edges_are_accepted(self):
+        control = ext.pylog
+        before = control.filters()
+        try:
+            control.set_filter(0)
+            self.assertEqual(control.filters()["level"], 0)
+            control.set_filter(OFF)
+            self.assertEqual(control.filters()["level"], OFF)
+            control.set_target_filter("testext.x", OFF)
+            self.assertEqual(control.filters()["targets"]["testext.x"], OFF)
+            control.set_target_filter("testext.x", 0)
+            self.assertEqual(control.filters(), {"level": OFF,
+                                                 "targets": before["targets"]})
+        finally:
+            control.set_filter(before["level"])
+        self.assertEqual(control.filters(), before)
 
 
 if __name__ == "__main__":
