@@ -427,16 +427,29 @@ bridge_decide(const site_call *call, PyObject *logger, uint64_t generation,
     return enabled;
 }
 
-/* Report the pending exception through sys.unraisablehook and count it. */
+/* Count the pending exception as an error and clear it. A KeyboardInterrupt
+ * (a handler's Ctrl-C) is not swallowed: PyErr_SetInterrupt() signals it
+ * again, so the main thread raises it at its next check, as for a real
+ * SIGINT (or runs the SIGINT handler Python code installed; nothing when
+ * SIGINT is ignored or not handled by Python). Anything else, SystemExit
+ * included (as CPython does for __del__), goes to sys.unraisablehook.
+ * `call` names the statement; NULL for the drop notice. */
 static void
 bridge_report(const site_call *call)
 {
-    PyObject *context = PyUnicode_FromFormat("pylog statement at %s:%d",
-                                             call->file, call->line);
+    PyObject *context;
 
+    pylog_internal_stats_count(STATS_ERRORS);
+    if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
+        PyErr_Clear();
+        PyErr_SetInterrupt();
+        return;
+    }
+    context = call == NULL ? NULL
+                           : PyUnicode_FromFormat("pylog statement at %s:%d",
+                                                  call->file, call->line);
     PyErr_WriteUnraisable(context); /* clears the exception */
     Py_XDECREF(context);
-    pylog_internal_stats_count(STATS_ERRORS);
 }
 
 int
@@ -548,8 +561,7 @@ pylog_internal_bridge_drop_notice(uint64_t dropped)
     return;
 
 error:
-    PyErr_WriteUnraisable(NULL);
-    pylog_internal_stats_count(STATS_ERRORS);
+    bridge_report(NULL);
 }
 
 int

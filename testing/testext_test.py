@@ -1,7 +1,11 @@
 """pylog through the testext extension: init/try_init/install from Python,
-bad configs raising, filters, caching modes and reset, and the control
-object's level arguments."""
+bad configs raising, filters, caching modes and reset, the control object's
+level arguments, and what a handler's KeyboardInterrupt or SystemExit
+becomes."""
+import contextlib
 import logging
+import signal
+import sys
 import unittest
 
 import testext_a as ext
@@ -11,6 +15,19 @@ from capture import Capture
 TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, OFF = 5, 10, 20, 30, 40, 50, 100
 NOTHING, LOGGERS, LOGGERS_AND_LEVELS = 0, 1, 2
 ALREADY_INSTALLED = -2
+
+
+class _Raising(logging.Handler):
+    """Raises `exception` from every emit(), counting the calls."""
+
+    def __init__(self, exception):
+        super().__init__(0)
+        self.exception = exception
+        self.calls = 0
+
+    def emit(self, record):
+        self.calls += 1
+        raise self.exception
 
 
 class TestextTest(unittest.TestCase):
@@ -131,6 +148,76 @@ class TestextTest(unittest.TestCase):
         with self.assertRaises(TypeError):
             control.set_target_filter(b"testext.x", INFO)
         self.assertEqual(control.filters(), before)
+
+    @contextlib.contextmanager
+    def raising_handler(self, exception, sigint):
+        """A root handler raising `exception`, SIGINT handled by `sigint`,
+        and sys.unraisablehook collecting into the list it yields."""
+        handler = _Raising(exception)
+        unraisable = []
+        old_sigint = signal.signal(signal.SIGINT, sigint)
+        old_hook = sys.unraisablehook
+        sys.unraisablehook = unraisable.append
+        logging.root.addHandler(handler)
+        try:
+            yield handler, unraisable
+        finally:
+            logging.root.removeHandler(handler)
+            sys.unraisablehook = old_hook
+            signal.signal(signal.SIGINT, old_sigint)
+
+    def test_keyboard_interrupt_in_a_handler_reaches_python(self):
+        before = ext.stats()
+        with self.raising_handler(KeyboardInterrupt,
+                                  signal.default_int_handler) as (handler,
+                                                                  unraisable):
+            with self.assertRaises(KeyboardInterrupt):
+                ext.log(WARN, "interrupted")
+                # The interrupt is pending: Python raises it at its next
+                # check, which a few loop iterations always reach.
+                for _ in range(1000):
+                    pass
+        self.assertEqual(handler.calls, 1)
+        self.assertEqual(unraisable, [])
+        self.assertEqual(ext.stats()[2], before[2] + 1)
+
+    def test_keyboard_interrupt_runs_the_programs_sigint_handler(self):
+        received = []
+        before = ext.stats()
+        with self.raising_handler(KeyboardInterrupt,
+                                  lambda signum, frame:
+                                  received.append(signum)) as (_, unraisable):
+            ext.log(WARN, "interrupted")
+            for _ in range(1000):
+                if received:
+                    break
+        self.assertEqual(received, [signal.SIGINT])
+        self.assertEqual(unraisable, [])
+        self.assertEqual(ext.stats()[2], before[2] + 1)
+
+    def test_keyboard_interrupt_with_sigint_ignored_is_only_counted(self):
+        before = ext.stats()
+        with self.raising_handler(KeyboardInterrupt,
+                                  signal.SIG_IGN) as (handler, unraisable):
+            ext.log(WARN, "interrupted")  # raises nothing, now or later
+            for _ in range(1000):
+                pass
+        self.assertEqual(handler.calls, 1)
+        self.assertEqual(unraisable, [])
+        self.assertEqual(ext.stats()[2], before[2] + 1)
+
+    def test_system_exit_in_a_handler_is_reported_not_raised(self):
+        before = ext.stats()
+        with self.raising_handler(SystemExit(3),
+                                  signal.default_int_handler) as (_,
+                                                                  unraisable):
+            ext.log(WARN, "exit?")
+            for _ in range(1000):
+                pass
+        self.assertEqual(len(unraisable), 1)
+        self.assertIs(unraisable[0].exc_type, SystemExit)
+        self.assertEqual(unraisable[0].exc_value.code, 3)
+        self.assertEqual(ext.stats()[2], before[2] + 1)
 
     def test_control_levels_at_the_edges_are_accepted(self):
         control = ext.pylog
