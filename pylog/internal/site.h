@@ -17,7 +17,7 @@
  *    as 1: no valid level is below 1). Filled slots store at most
  *    PYLOG_LEVEL_OFF - 1 ("nothing passes"), so that every invalid level
  *    (below 1 or from PYLOG_LEVEL_OFF up) reaches the slow path, which
- *    counts it; a fresh slot's 0xff skips levels 1..256 while pylog is not
+ *    counts it; a fresh slot's 0xff skips levels 1..255 while pylog is not
  *    installed, when nothing passes and nothing is counted.
  *    `logger` is the resolved Python logger, a *borrowed* pointer owned by the
  *    logger registry in bridge.c and valid only while `logger_generation` is
