@@ -64,16 +64,27 @@ pylog_internal_bridge_closed(void)
     return !Py_IsInitialized() || pylog_internal_compat_is_finalizing();
 }
 
-/* Report the pending exception through sys.unraisablehook and count it. */
+/* Count the pending exception as an error and report it through
+ * sys.unraisablehook, except a KeyboardInterrupt, which is signalled again
+ * (PyErr_SetInterrupt) so that Python raises it in the main thread at its
+ * next check: Ctrl-C while a handler ran must not vanish. `call` NULL: no
+ * statement to name. Clears the exception. */
 static void
 bridge_report(const site_call *call)
 {
-    PyObject *context = PyUnicode_FromFormat("pylog statement at %s:%d",
-                                             call->file, call->line);
+    PyObject *context;
 
+    pylog_internal_stats_count(STATS_ERRORS);
+    if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
+        PyErr_Clear();
+        PyErr_SetInterrupt();
+        return;
+    }
+    context = call == NULL ? NULL
+                           : PyUnicode_FromFormat("pylog statement at %s:%d",
+                                                  call->file, call->line);
     PyErr_WriteUnraisable(context); /* clears the exception */
     Py_XDECREF(context);
-    pylog_internal_stats_count(STATS_ERRORS);
 }
 
 /* The part of a delivery and of PYLOG_ENABLED's question that is the same:
@@ -186,8 +197,7 @@ pylog_internal_bridge_drop_notice(uint64_t dropped)
     return;
 
 error:
-    PyErr_WriteUnraisable(NULL);
-    pylog_internal_stats_count(STATS_ERRORS);
+    bridge_report(NULL);
 }
 
 int

@@ -12,18 +12,22 @@
 
 /* A level from Python: an int in 0..PYLOG_LEVEL_OFF, pylog's own names in
  * any case (trace .. off, warn) or a name registered with Python's logging
- * (logging.addLevelName). 0, or -1 with TypeError/ValueError. */
+ * (logging.addLevelName). 0, or -1 with TypeError (not an int or a str, or
+ * a bool) or ValueError (any int outside the range, however large, and an
+ * unknown name). */
 static int
 control_level(PyObject *value, int *level)
 {
     if (PyLong_Check(value) && !PyBool_Check(value)) {
-        long number = PyLong_AsLong(value);
-        if (number == -1 && PyErr_Occurred()) {
+        int overflow;
+        long number = PyLong_AsLongAndOverflow(value, &overflow);
+        if (number == -1 && overflow == 0 && PyErr_Occurred()) {
             return -1;
         }
-        if (number < 0 || number > PYLOG_LEVEL_OFF) {
-            PyErr_Format(PyExc_ValueError, "level %ld is outside 0..%d",
-                         number, PYLOG_LEVEL_OFF);
+        /* beyond a C long (2**70, -2**70) is outside the range too */
+        if (overflow != 0 || number < 0 || number > PYLOG_LEVEL_OFF) {
+            PyErr_Format(PyExc_ValueError, "level %R is outside 0..%d",
+                         value, PYLOG_LEVEL_OFF);
             return -1;
         }
         *level = (int)number;

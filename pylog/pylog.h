@@ -28,9 +28,13 @@
  * arguments are still type-checked, so a typo fails to compile at every level.
  *
  * Errors: a log statement never raises. Failures inside Python's logging are
- * reported through sys.unraisablehook and counted in pylog_stats.errors; a
- * Python exception that was pending before the statement is still pending,
- * unchanged, after it.
+ * counted in pylog_stats.errors and reported through sys.unraisablehook
+ * (SystemExit too), except a KeyboardInterrupt (Ctrl-C while a handler
+ * runs): that one is signalled again with PyErr_SetInterrupt(), so Python
+ * raises it in the main thread at its next check, soon after the C code
+ * returns to Python (or runs the SIGINT handler the program installed;
+ * nothing if SIGINT is ignored). A Python exception that was pending before
+ * the statement is still pending, unchanged, after it.
  *
  * errno: every statement, PYLOG_ENABLED and pylog_vlog leave errno as they
  * found it, on every path (disabled, enabled, queued, failing), as fprintf
@@ -503,8 +507,9 @@ typedef struct pylog_stats {
     uint64_t dropped; /* messages that passed the filters but could not be
                          delivered: queue full, nested too deep inside a
                          handler, interpreter gone or finalizing */
-    uint64_t errors;  /* failures reported through sys.unraisablehook, and
-                         calls with an invalid level or a format error */
+    uint64_t errors;  /* failures reported through sys.unraisablehook or
+                         signalled again (KeyboardInterrupt), and calls
+                         with an invalid level or a format error */
 } pylog_stats;
 
 /* Copy the counters into *stats. Any thread; GIL not required. */

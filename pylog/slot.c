@@ -10,6 +10,25 @@
 #include "internal/config.h"
 #include "internal/slot.h"
 
+/* A filled slot's largest stored threshold: PYLOG_LEVEL_OFF stored minus
+ * one (internal/site.h), "nothing passes". */
+#define SLOT_STORED_MAX ((uint64_t)PYLOG_LEVEL_OFF - 1)
+
+/* A threshold (the lowest level that passes; anything from
+ * PYLOG_LEVEL_OFF up means none) as a slot stores it: minus one, 0 for 0,
+ * at most SLOT_STORED_MAX (internal/site.h). */
+static uint64_t
+slot_stored(int threshold)
+{
+    if (threshold <= 1) {
+        return 0;
+    }
+    if (threshold >= PYLOG_LEVEL_OFF) {
+        return SLOT_STORED_MAX;
+    }
+    return (uint64_t)threshold - 1;
+}
+
 uint64_t
 pylog_internal_slot_state(const site_call *call, uint64_t generation)
 {
@@ -24,7 +43,7 @@ pylog_internal_slot_state(const site_call *call, uint64_t generation)
         return 0;
     }
     state = (generation << PYLOG_INTERNAL_GENERATION_SHIFT) |
-            (uint64_t)threshold;
+            slot_stored(threshold);
     /* release: pairs with the acquire load above on other threads. Racing
        refreshes may store an older generation; that slot is merely stale. */
     __atomic_store_n(&call->site->state, state, __ATOMIC_RELEASE);
@@ -34,7 +53,9 @@ pylog_internal_slot_state(const site_call *call, uint64_t generation)
 slot_decision
 pylog_internal_slot_decide(uint64_t state, int level)
 {
-    if ((uint64_t)level < (state & PYLOG_INTERNAL_THRESHOLD_MASK)) {
+    /* the inline test's compare (pylog_internal_site_skips) */
+    if ((uint64_t)((int64_t)level - 1) <
+        (state & PYLOG_INTERNAL_THRESHOLD_MASK)) {
         return SLOT_OFF;
     }
     if ((state & PYLOG_INTERNAL_RESOLVED) != 0) {
@@ -47,13 +68,12 @@ uint64_t
 pylog_internal_slot_resolve(const site_call *call, uint64_t state,
                             int python_threshold)
 {
+    /* both stored minus one: slot_stored() keeps the order */
     uint64_t threshold = state & PYLOG_INTERNAL_THRESHOLD_MASK;
-    uint64_t python = python_threshold < 0 ? 0 : (uint64_t)python_threshold;
+    uint64_t python = slot_stored(python_threshold);
 
     if (python > threshold) {
-        threshold = python > PYLOG_INTERNAL_THRESHOLD_NONE
-                        ? PYLOG_INTERNAL_THRESHOLD_NONE
-                        : python;
+        threshold = python;
     }
     state = (state & ~(uint64_t)PYLOG_INTERNAL_THRESHOLD_MASK) |
             PYLOG_INTERNAL_RESOLVED | threshold;
@@ -61,3 +81,5 @@ pylog_internal_slot_resolve(const site_call *call, uint64_t state,
     __atomic_store_n(&call->site->state, state, __ATOMIC_RELEASE);
     return state;
 }
+
+#undef SLOT_STORED_MAX

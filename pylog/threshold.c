@@ -9,18 +9,27 @@
 #include "internal/slot.h"
 #include "internal/threshold.h"
 
-/* getattr(obj, name) as a C long. 0 or -1 with an exception set. */
-static int
-threshold_long_attr(PyObject *obj, const char *name, long *value)
-{
-    PyObject *attr = PyObject_GetAttrString(obj, name);
+#include <limits.h>
 
-    if (attr == NULL) {
+/* `value` (a new reference, stolen; NULL passes the pending exception on)
+ * as a C long, saturated at LONG_MIN and LONG_MAX: levels are compared,
+ * and 2**70 is as far above every level as LONG_MAX is. 0 or -1 with an
+ * exception set. */
+static int
+threshold_saturated_long(PyObject *value, long *result)
+{
+    int overflow;
+
+    if (value == NULL) {
         return -1;
     }
-    *value = PyLong_AsLong(attr);
-    Py_DECREF(attr);
-    return *value == -1 && PyErr_Occurred() ? -1 : 0;
+    *result = PyLong_AsLongAndOverflow(value, &overflow);
+    Py_DECREF(value);
+    if (overflow != 0) {
+        *result = overflow > 0 ? LONG_MAX : LONG_MIN;
+        return 0;
+    }
+    return *result == -1 && PyErr_Occurred() ? -1 : 0;
 }
 
 /* The lowest level `logger.isEnabledFor` accepts now: its effective level,
@@ -46,28 +55,30 @@ threshold_python(PyObject *logger, int *threshold)
         *threshold = PYLOG_INTERNAL_THRESHOLD_NONE;
         return 0;
     }
-    value = PyObject_CallMethod(logger, "getEffectiveLevel", NULL);
-    if (value == NULL) {
-        return -1;
-    }
-    effective = PyLong_AsLong(value);
-    Py_DECREF(value);
-    if (effective == -1 && PyErr_Occurred()) {
+    if (threshold_saturated_long(
+            PyObject_CallMethod(logger, "getEffectiveLevel", NULL),
+            &effective) < 0) {
         return -1;
     }
     manager = PyObject_GetAttrString(logger, "manager");
     if (manager == NULL) {
         return -1;
     }
-    if (threshold_long_attr(manager, "disable", &disable) < 0) {
+    if (threshold_saturated_long(PyObject_GetAttrString(manager, "disable"),
+                                 &disable) < 0) {
         Py_DECREF(manager);
         return -1;
     }
     Py_DECREF(manager);
-    if (disable + 1 > effective) {
-        effective = disable + 1;
+    /* Python passes a level when level > disable and level >= effective:
+       the threshold is max(disable + 1, effective), computed without
+       overflow (disable may be LONG_MAX) and clamped to 0..NONE. */
+    if (disable >= effective) {
+        effective = disable >= PYLOG_INTERNAL_THRESHOLD_NONE
+                        ? PYLOG_INTERNAL_THRESHOLD_NONE
+                        : disable + 1;
     }
-    *threshold = effective > PYLOG_INTERNAL_THRESHOLD_NONE
+    *threshold = effective >= PYLOG_INTERNAL_THRESHOLD_NONE
                      ? PYLOG_INTERNAL_THRESHOLD_NONE
                  : effective < 0 ? 0
                                  : (int)effective;

@@ -1,5 +1,6 @@
 // invalidation_test.cc: every change made through Python's logging API is
-// seen by the next statement, in every caching mode, without pylog_reset().
+// seen by the next statement, in every caching mode, without pylog_reset();
+// levels beyond a C long (logging.disable(sys.maxsize), 2**70) included.
 #define PYLOG_TARGET "inval::child"
 #include "testing/embedded_python.h"
 
@@ -11,6 +12,7 @@ namespace pylog_testing {
 namespace {
 
 void InfoSite() { PYLOG_INFO("info"); }
+void CriticalSite() { PYLOG_CRITICAL("critical"); }
 
 class InvalidationTest : public PylogTest,
                          public ::testing::WithParamInterface<int> {
@@ -118,6 +120,78 @@ TEST_P(InvalidationTest, DirectDisabledAssignments) {
     EXPECT_EQ(After(), expected);
     pylog_reset();
     EXPECT_EQ(After(), expected + 1);
+}
+
+// logging.disable() with levels above every level pylog knows, up to ints
+// no C long holds: nothing passes, nothing is reported, and
+// logging.disable(NOTSET) lets records through again.
+TEST_P(InvalidationTest, DisableBeyondEveryLevelSilencesEverything) {
+    pylog_stats before, after;
+    pylog_get_stats(&before);
+    Py("logging.root.setLevel(logging.DEBUG)");
+    long expected = After();
+    ASSERT_EQ(expected, 1);
+    for (const char *level : {"logging.CRITICAL", "100", "254", "255",
+                              "2**31", "sys.maxsize", "2**63", "2**70"}) {
+        SCOPED_TRACE(level);
+        Py(std::string("logging.disable(") + level + ")");
+        InfoSite();
+        CriticalSite();
+        EXPECT_EQ(Count(), expected);
+        Py("logging.disable(logging.NOTSET)");
+        CriticalSite();
+        EXPECT_EQ(Count(), ++expected);
+    }
+    pylog_get_stats(&after);
+    EXPECT_EQ(Unraisable(), 0);
+    EXPECT_EQ(after.errors, before.errors);
+}
+
+// A negative disable level disables nothing: the logger's level decides.
+TEST_P(InvalidationTest, DisableBelowEveryLevelDisablesNothing) {
+    for (const char *level : {"-5", "-2**70"}) {
+        SCOPED_TRACE(level);
+        Py(std::string("logging.disable(") + level + ")");
+        long before = Count();
+        EXPECT_EQ(After(), before);  // INFO under the root's WARNING
+        CriticalSite();
+        EXPECT_EQ(Count(), before + 1);
+        Py("logging.root.setLevel(logging.DEBUG)");
+        EXPECT_EQ(After(), before + 2);
+        Py("logging.root.setLevel(logging.WARNING)");
+    }
+    EXPECT_EQ(Unraisable(), 0);
+}
+
+// Logger levels no C long holds, set with setLevel() (announced) or by
+// assignment (then both caches are cleared by hand): 2**70 lets nothing
+// through, -2**70 everything, as logger.isEnabledFor() says.
+TEST_P(InvalidationTest, LoggerLevelsBeyondACLong) {
+    pylog_stats before, after;
+    pylog_get_stats(&before);
+    Py("child = logging.getLogger('inval.child')\n"
+       "def _assign(level):\n"
+       "    child.level = level\n"
+       "    child._cache.clear()\n");
+    Py("child.setLevel(2**70)");
+    InfoSite();
+    CriticalSite();
+    EXPECT_EQ(Count(), 0);
+    Py("child.setLevel(-2**70)");
+    EXPECT_EQ(After(), 1);
+    Py("_assign(2**70)");
+    pylog_reset();
+    InfoSite();
+    CriticalSite();
+    EXPECT_EQ(Count(), 1);
+    EXPECT_EQ(Str("child.isEnabledFor(logging.CRITICAL)"), "False");
+    Py("_assign(-2**70)");
+    pylog_reset();
+    EXPECT_EQ(After(), 2);
+    EXPECT_EQ(Str("child.isEnabledFor(logging.INFO)"), "True");
+    pylog_get_stats(&after);
+    EXPECT_EQ(Unraisable(), 0);
+    EXPECT_EQ(after.errors, before.errors);
 }
 
 // One site per caching mode, so each starts under a fresh placeholder.

@@ -1,7 +1,8 @@
 /*
  * testext.c: an extension module for pylog's Python-level tests, built twice
  * (testext_a, testext_b: TESTEXT_NAME) to show that two extensions embedding
- * pylog in one process stay independent. Exposes the C API to Python.
+ * pylog in one process stay independent. Exposes the C API to Python, and
+ * pylog's control object as `pylog`.
  */
 #define PYLOG_TARGET "testext"
 #include "pylog/pylog.h"
@@ -225,8 +226,14 @@ static struct PyModuleDef testext_module = {
     PyModuleDef_HEAD_INIT, TESTEXT_NAME_STRING(TESTEXT_NAME), NULL, -1,
     testext_methods, NULL, NULL, NULL, NULL};
 
+/* The module, with pylog's control object as `pylog`. */
 PyMODINIT_FUNC
 TESTEXT_INIT(TESTEXT_NAME)(void)
 {
-    return PyModule_Create(&testext_module);
+    PyObject *module = PyModule_Create(&testext_module);
+
+    if (module != NULL && pylog_add_control(module) < 0) {
+        Py_CLEAR(module);
+    }
+    return module;
 }

@@ -21,7 +21,9 @@ setup(
             sources=["spam.c"] + sorted(glob.glob("pylog/*.c")),
             depends=glob.glob("pylog/*.h") + glob.glob("pylog/internal/*.h"),
             include_dirs=["."],  # for "pylog/pylog.h"
-            extra_compile_args=["-std=c99", "-fvisibility=hidden"],
+            # no -std=: it would apply to spam.c too, and pylog needs none
+            extra_compile_args=["-fvisibility=hidden"],
+            extra_link_args=["-pthread"],  # libpthread on glibc < 2.34
         )
     ],
 )

@@ -11,8 +11,14 @@
  *  - Contents: `state` packs, in one 64-bit word, the generation the slot was
  *    filled in (bits 9..63), a RESOLVED bit (bit 8: the threshold includes
  *    Python's levels; only in PYLOG_CACHE_LOGGERS_AND_LEVELS, where a
- *    resolved slot decides without the GIL) and the threshold (bits 0..7:
- *    the lowest level that can pass here, 255 = none).
+ *    resolved slot decides without the GIL) and the threshold (bits 0..7)
+ *    stored minus one: a level L is skipped when L - 1 < the stored value,
+ *    i.e. when 1 <= L < threshold. A threshold of 0 is stored as 0 (the same
+ *    as 1: no valid level is below 1). Filled slots store at most
+ *    PYLOG_LEVEL_OFF - 1 ("nothing passes"), so that every invalid level
+ *    (below 1 or from PYLOG_LEVEL_OFF up) reaches the slow path, which
+ *    counts it; a fresh slot's 0xff skips levels 1..255 while pylog is not
+ *    installed, when nothing passes and nothing is counted.
  *    `logger` is the resolved Python logger, a *borrowed* pointer owned by the
  *    logger registry (registry.c) and valid only while `logger_generation` is
  *    the current generation; nothing else may trust it. `record_template`
@@ -35,15 +41,16 @@
  *    make a thread use a logger pointer, which is re-checked under the GIL.
  *
  * The global generation is 0 until pylog_install() and again after the
- * interpreter shuts pylog down; a fresh slot holds generation 0 with
- * threshold 255, so before install every statement is skipped inline.
+ * interpreter shuts pylog down; a fresh slot holds generation 0 with the
+ * stored threshold 0xff, so before install every valid statement is skipped
+ * inline (an invalid level takes the slow path, which drops it at once).
  */
 #ifndef PYLOG_INTERNAL_SITE_H_
 #define PYLOG_INTERNAL_SITE_H_
 
 #define PYLOG_INTERNAL_THRESHOLD_MASK 0xffu
 /* A threshold no level reaches: the site is off. */
-#define PYLOG_INTERNAL_THRESHOLD_NONE 255 /* = PYLOG_INTERNAL_THRESHOLD_MASK */
+#define PYLOG_INTERNAL_THRESHOLD_NONE ((int)PYLOG_INTERNAL_THRESHOLD_MASK)
 #define PYLOG_INTERNAL_RESOLVED 0x100u
 #define PYLOG_INTERNAL_GENERATION_SHIFT 9
 
@@ -105,10 +112,14 @@ pylog_internal_site_skips(const pylog_internal_site *site, int level)
     /* relaxed: a stale generation only delays a reset by a few calls */
     uint64_t generation =
         __atomic_load_n(&pylog_internal_generation, __ATOMIC_RELAXED);
-    /* a level below 1 wraps to a huge value: never skipped, so the slow
-       path sees it and counts it as an error */
+    /* level - 1 against the threshold stored minus one (see top): a level
+       below 1 wraps to a huge value and one from PYLOG_LEVEL_OFF up is at
+       least the stored value of a filled slot, so neither is skipped and
+       the slow path counts them as errors. For a constant level the
+       subtraction is folded: still one compare. */
     return (state >> PYLOG_INTERNAL_GENERATION_SHIFT) == generation &&
-           (uint64_t)(int64_t)level < (state & PYLOG_INTERNAL_THRESHOLD_MASK);
+           (uint64_t)((int64_t)level - 1) <
+               (state & PYLOG_INTERNAL_THRESHOLD_MASK);
 }
 
 /* Type-checks a stripped statement's format and arguments; only ever used
