@@ -8,10 +8,11 @@
 # Then `cc -IOUTDIR ... OUTDIR/pylog.c mymod.c` with `#include "pylog/pylog.h"`
 # in mymod.c, exactly as with pylog/ itself.
 #
-# OUTDIR/pylog/pylog.h: pylog/pylog.h with every pylog/internal/*.h it includes
-# inlined (it stays self-contained: one file to ship).
-# OUTDIR/pylog.c: every pylog/*.c (sorted by name), each pylog/internal/*.h
-# inlined at its first include and dropped at later ones; an include of
+# OUTDIR/pylog/pylog.h: pylog/pylog.h with every header of pylog/ it includes
+# (internal/site.h, ...) inlined: self-contained, one file to ship.
+# OUTDIR/pylog.c: every pylog/*.c (sorted by name), each header of pylog/
+# (pylog/internal/*.h, ...) inlined at its first include and dropped at later
+# ones; an include of
 # pylog.h, or of a header already inlined into it, stays `#include
 # "pylog/pylog.h"` (found next to pylog.c, so no -I is needed for pylog.c).
 # `#line` directives make compiler messages and __FILE__ name the original
@@ -20,8 +21,8 @@
 # File names are never listed here: the .c files are globbed and every
 # include is resolved from the file that names it (then from the repository
 # root). The script fails, writing nothing, on what it cannot amalgamate
-# faithfully: a quoted include that resolves to no file or to a file outside
-# pylog/internal/ (other than pylog.h), a computed include, a pylog header
+# faithfully: a quoted include that resolves to no file or to a file that is
+# not a .h file under pylog/, a computed include, a pylog header
 # included under a condition (only the first include is kept), or a .c file
 # that defines a macro before its first include (it would no longer precede
 # the headers of the files before it). A macro a .c file defines and leaves
@@ -87,12 +88,12 @@ resolve() {
     for path in "${from%/*}/$name" "$repo/$name"; do
         if [[ -f $path ]]; then
             normalize "$path"
-            if [[ $normalized == "$src/pylog.h" || ($normalized == "$src"/internal/*.h) ]]; then
+            if [[ $normalized == "$src"/*.h ]]; then
                 resolved=$normalized
                 return
             fi
-            die "${from#"$repo"/}: #include \"$name\" is $normalized, not pylog/pylog.h" \
-                "or a pylog/internal/*.h header: cannot amalgamate it"
+            die "${from#"$repo"/}: #include \"$name\" is $normalized, not a header" \
+                "under pylog/: cannot amalgamate it"
         fi
     done
     die "${from#"$repo"/}: #include \"$name\": no such file next to it or in $repo"
@@ -124,7 +125,7 @@ declare -A inlined=()   # real path -> 1: already in the output being written
 declare -A in_header=() # real path -> 1: inlined into the generated pylog.h
 
 # emit FILE MODE: writes FILE to stdout with its pylog includes resolved.
-# MODE "header": building pylog.h (internal headers are inlined);
+# MODE "header": building pylog.h (the headers it includes are inlined);
 # MODE "source": building pylog.c (pylog.h and what it holds stay an include).
 emit() {
     local file=$1 mode=$2 name=${1#"$repo"/} line n=0 depth=0 allowed=0 target arg

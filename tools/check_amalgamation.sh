@@ -89,6 +89,19 @@ grep -qx '#line 1 "pylog/internal/zz_new.h"' "$work/scratch/out/pylog.c"
 grep -qx '/\* #include "internal/stats.h": inlined above \*/' "$work/scratch/out/pylog.c"
 grep -q '^#undef ZZ_LEFT ' "$work/scratch/out/pylog.c"
 grep -q 'zz_new.c leaves ZZ_LEFT defined' "$work/scratch/err"
+scratch # a public header split off pylog.h is inlined into the generated pylog.h
+printf '#ifndef ZZ_PUB_H_\n#define ZZ_PUB_H_\n#define ZZ_PUBLIC 1\n#endif\n' \
+    >"$work/scratch/pylog/zz_pub.h"
+sed -i 's|^#include "internal/site.h"|#include "zz_pub.h"\n&|' "$work/scratch/pylog/pylog.h"
+grep -q '^#include "zz_pub.h"' "$work/scratch/pylog/pylog.h"
+printf '#include "zz_pub.h"\n#include "pylog.h"\n' >"$work/scratch/pylog/zz_user.c"
+"$work/scratch/tools/amalgamate.sh" "$work/scratch/out" 2>/dev/null
+grep -qx '#line 1 "pylog/zz_pub.h"' "$work/scratch/out/pylog/pylog.h"
+grep -qx '#include "pylog/pylog.h" /\* #include "zz_pub.h" \*/' "$work/scratch/out/pylog.c"
+if grep -qx '#include "zz_pub.h"' "$work/scratch/out/pylog.c"; then
+    echo "FAILED: an include of zz_pub.h is left in pylog.c" >&2
+    exit 1
+fi
 scratch
 printf '#include "internal/zz_missing.h"\n' >"$work/scratch/pylog/zz_bad.c"
 expect_failure 'pylog/zz_bad.c: #include "internal/zz_missing.h": no such file'
@@ -102,7 +115,7 @@ expect_failure 'pylog/zz_bad.c:1: ZZ_EARLY is defined before the first #include'
 scratch
 printf '#include "../testing/embedded_python.h"\n' >"$work/scratch/pylog/zz_bad.c"
 mkdir -p "$work/scratch/testing" && touch "$work/scratch/testing/embedded_python.h"
-expect_failure 'not pylog/pylog.h or a pylog/internal/*.h header'
+expect_failure 'not a header under pylog/: cannot amalgamate it'
 rm -rf "$work/scratch"
 
 echo "== 2. warning-free compiles"
