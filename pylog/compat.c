@@ -3,6 +3,9 @@
  * branch names the version after which it can be deleted. No locks; one
  * thread-local (the calling thread's name); abi3 builds also keep function
  * pointers and the running version, written once at load time.
+ * 3.14 needs no branch: of what pylog mirrors, only removeHandler changed
+ * (it binds a new list), and direct_handle.c's loop over a logger's handlers
+ * already keeps the list it started with, as Python's `for` does.
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/compat.h"
@@ -27,19 +30,23 @@
  * before any code of the extension runs, never written again: later reads
  * need no ordering. NULL: missing. */
 static int (*compat_py_is_finalizing)(void);
-static int (*compat_py_gil_check)(void);
+static PyThreadState *(*compat_current_tstate)(void);
+static PyInterpreterState *(*compat_tstate_interp)(PyThreadState *);
+static PyInterpreterState *(*compat_main_interp)(void);
+static PyInterpreterState *(*compat_current_interp)(void);
 /* The running CPython's version as PY_VERSION_HEX (major and minor): the
  * behaviour of `logging` follows it, not the headers the build used. */
 static long compat_running_hex;
 
-/* The function `name` of the process (NULL if none) into *function. */
+/* The function `name` of the process (NULL if none) into the function
+ * pointer at `function` (of any function pointer type). */
 static void
-compat_lookup(const char *name, int (**function)(void))
+compat_lookup(const char *name, void *function)
 {
     void *address = dlsym(RTLD_DEFAULT, name);
 
     /* ISO C has no object-to-function pointer cast; POSIX guarantees this. */
-    memcpy(function, &address, sizeof *function);
+    memcpy(function, &address, sizeof address);
 }
 
 __attribute__((constructor)) static void
@@ -52,7 +59,17 @@ compat_resolve(void)
     if (compat_py_is_finalizing == NULL) {
         compat_lookup("_Py_IsFinalizing", &compat_py_is_finalizing);
     }
-    compat_lookup("PyGILState_Check", &compat_py_gil_check);
+    /* This thread's attached thread state from 3.12, the GIL holder's
+       before: PyThreadState_GetUnchecked from 3.13, the private name in
+       3.8-3.12. */
+    compat_lookup("PyThreadState_GetUnchecked", &compat_current_tstate);
+    if (compat_current_tstate == NULL) {
+        compat_lookup("_PyThreadState_UncheckedGet", &compat_current_tstate);
+    }
+    compat_lookup("PyThreadState_GetInterpreter", &compat_tstate_interp);
+    compat_lookup("PyInterpreterState_Main", &compat_main_interp);
+    /* 3.8 only (PyThreadState_GetInterpreter is 3.9+) */
+    compat_lookup("_PyInterpreterState_Get", &compat_current_interp);
     /* Py_GetVersion() is "3.13.0 (main, ...": a static string. */
     compat_running_hex = strtol(Py_GetVersion(), &rest, 10) << 24;
     compat_running_hex |= strtol(rest + (*rest == '.'), NULL, 10) << 16;
@@ -171,17 +188,80 @@ pylog_internal_compat_thread_name(void)
     return compat_thread_name;
 }
 
+/* This thread's thread state when it holds a GIL, else NULL. Not
+ * PyGILState_Check: CPython 3.8-3.13 make it answer 1 on every thread once
+ * a sub-interpreter was created. */
+static PyThreadState *
+compat_attached_tstate(void)
+{
+    PyThreadState *tstate;
+
+#if defined(Py_LIMITED_API)
+    if (compat_current_tstate == NULL) {
+        return NULL;
+    }
+    tstate = compat_current_tstate();
+#else
+    tstate = _PyThreadState_UncheckedGet();
+#endif
+    if (tstate == NULL || COMPAT_RUNNING(0x030C0000)) {
+        return tstate; /* 3.12+: this thread's own, attached or NULL */
+    }
+    /* Delete when 3.11 is no longer supported: the GIL holder's thread
+       state, on any thread. Ours when it is this thread's GILState one. */
+    if (tstate == PyGILState_GetThisThreadState()) {
+        return tstate;
+    }
+#if defined(Py_LIMITED_API)
+    /* abi3 cannot read a thread state: a thread inside a legacy
+       sub-interpreter counts as holding no GIL (README: Sub-interpreters). */
+    return NULL;
+#else
+    /* Else, without sub-interpreters, another thread holds it. With them,
+       it may be this thread's own, of a sub-interpreter: ask the thread
+       state. (Reading a state another thread may free as it lets the GIL
+       go is a race CPython itself has in this era; it is confined to
+       processes that created sub-interpreters.) */
+    if (PyInterpreterState_Next(PyInterpreterState_Main()) == NULL) {
+        return NULL;
+    }
+    return tstate->thread_id == PyThread_get_thread_ident() ? tstate : NULL;
+#endif
+}
+
+int
+pylog_internal_compat_gil(void)
+{
+    PyThreadState *tstate = compat_attached_tstate();
+    PyInterpreterState *interp;
+
+    if (tstate == NULL) {
+        return COMPAT_GIL_NONE;
+    }
+#if defined(Py_LIMITED_API)
+    if (compat_main_interp == NULL) {
+        return COMPAT_GIL_OTHER; /* cannot tell: never touch Python */
+    }
+    interp = compat_tstate_interp != NULL   ? compat_tstate_interp(tstate)
+             : compat_current_interp != NULL ? compat_current_interp()
+                                             : NULL;
+    return interp == compat_main_interp() ? COMPAT_GIL_MAIN
+                                          : COMPAT_GIL_OTHER;
+#else
+#if PY_VERSION_HEX >= 0x03090000
+    interp = PyThreadState_GetInterpreter(tstate);
+#else
+    interp = tstate->interp; /* delete when 3.8 is no longer supported */
+#endif
+    return interp == PyInterpreterState_Main() ? COMPAT_GIL_MAIN
+                                               : COMPAT_GIL_OTHER;
+#endif
+}
+
 int
 pylog_internal_compat_holds_gil(void)
 {
-    /* PyGILState_Check() answers 1 whenever it cannot tell (before
-       Py_Initialize, or with sub-interpreters, where pylog is not supported);
-       callers ask only while the interpreter runs. */
-#if defined(Py_LIMITED_API)
-    return compat_py_gil_check != NULL && compat_py_gil_check();
-#else
-    return PyGILState_Check();
-#endif
+    return pylog_internal_compat_gil() == COMPAT_GIL_MAIN;
 }
 
 int

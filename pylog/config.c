@@ -1,7 +1,8 @@
 /*
- * config.c: pylog_config_init, pylog_install, pylog_try_init, pylog_init, the
- * run-time filter setters, and the installed configuration every thread
- * reads.
+ * config.c: the installed configuration every thread reads (prefix,
+ * default target, filter rules, caching mode): pylog_config_init, the
+ * checks and the build of a pylog_config into the data that lifecycle.c
+ * publishes at install, and the run-time filter setters.
  *
  * Globals:
  *   config_state    installed flag, prefix, default target and filter rules;
@@ -9,30 +10,29 @@
  *   config_caching  atomic; stored before the generation that publishes it.
  * Lock: config_lock is held for one lookup, one copy or one change of
  * config_state and nothing else; no thread waits for the GIL while holding
- * it. Install and uninstall also hold the GIL (they raise and call bridge.c).
+ * it. Building a configuration needs the GIL (it raises and warns).
  */
 /* Python.h (through pylog.h) must come before any system header. */
-#include "internal/bridge.h"
-#include "internal/compat.h"
 #include "internal/config.h"
-#include "internal/delivery.h"
 #include "internal/filter_spec.h"
+#include "internal/generation.h"
 #include "internal/name.h"
-#include "internal/queue.h"
-#include "internal/slot.h"
+#include "internal/tunables.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct config_data {
+struct config_data {
     int installed;
     char *prefix;         /* owned; NULL: none */
     char *default_target; /* owned; NULL: the file's stem */
     filter_rules filters;
-} config_data;
+    int caching;
+};
 
-#define CONFIG_DATA_EMPTY {0, NULL, NULL, {PYLOG_LEVEL_OFF, NULL, 0, 0}}
+#define CONFIG_DATA_EMPTY \
+    {0, NULL, NULL, {PYLOG_LEVEL_OFF, NULL, 0, 0}, PYLOG_CACHE_LOGGERS_AND_LEVELS}
 
 static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
 static config_data config_state = CONFIG_DATA_EMPTY;
@@ -53,7 +53,8 @@ pylog_config_init(pylog_config *config)
     config->filter_spec = NULL;
     config->env_var = "PYLOG_FILTER";
     config->delivery = PYLOG_DELIVERY_AUTO;
-    config->queue_capacity = 8192;
+    config->queue_capacity = PYLOG_TUNE_QUEUE_CAPACITY;
+    config->flush_stall_ms = PYLOG_TUNE_FLUSH_STALL_MS;
 }
 
 static int
@@ -96,6 +97,13 @@ config_check(const pylog_config *config)
         PyErr_Format(PyExc_ValueError,
                      "pylog_install: queue_capacity %zu is outside 1..%zu",
                      config->queue_capacity, PYLOG_QUEUE_CAPACITY_MAX);
+        return -1;
+    }
+    if (config->flush_stall_ms < 1 ||
+        config->flush_stall_ms > PYLOG_FLUSH_STALL_MS_MAX) {
+        PyErr_Format(PyExc_ValueError,
+                     "pylog_install: flush_stall_ms %ld is outside 1..%ld",
+                     config->flush_stall_ms, PYLOG_FLUSH_STALL_MS_MAX);
         return -1;
     }
     if (config->n_target_filters > 0 && config->target_filters == NULL) {
@@ -228,8 +236,8 @@ config_swap(config_data *data)
     *data = old;
 }
 
-static int
-config_is_installed(void)
+int
+pylog_internal_config_installed(void)
 {
     int installed;
 
@@ -240,102 +248,77 @@ config_is_installed(void)
     return installed;
 }
 
-/* Build the data pylog_install() will publish. GIL: held. 0 or -1. */
-static int
-config_build(const pylog_config *config, config_data *fresh)
+config_data *
+pylog_internal_config_build(const pylog_config *config)
 {
+    config_data *fresh;
     const char *env;
 
+    if (config_check(config) < 0) {
+        return NULL;
+    }
+    fresh = (config_data *)malloc(sizeof *fresh);
+    if (fresh == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    *fresh = (config_data)CONFIG_DATA_EMPTY;
     if (config_copy_string(config->prefix, &fresh->prefix) < 0 ||
         config_copy_string(config->default_target, &fresh->default_target) <
             0) {
-        return -1;
+        goto error;
     }
     if (pylog_internal_filter_rules_init(&fresh->filters, config->filter,
                                          config->target_filters,
                                          config->n_target_filters) < 0) {
         PyErr_NoMemory();
-        return -1;
+        goto error;
     }
     if (config->filter_spec != NULL &&
         config_apply_spec(&fresh->filters, config->filter_spec, 1,
                           "filter_spec") < 0) {
-        return -1;
+        goto error;
     }
     env = config->env_var != NULL ? getenv(config->env_var) : NULL;
     if (env != NULL &&
         config_apply_spec(&fresh->filters, env, 0, config->env_var) < 0) {
-        return -1;
+        goto error;
     }
+    fresh->caching = config->caching;
     fresh->installed = 1;
-    return 0;
-}
+    return fresh;
 
-int
-pylog_install(const pylog_config *config)
-{
-    config_data fresh = CONFIG_DATA_EMPTY;
-
-    /* Without an interpreter, or without the GIL, no exception can be set. */
-    if (!Py_IsInitialized() || !pylog_internal_compat_holds_gil()) {
-        return PYLOG_ERR_INVALID_ARGUMENT;
-    }
-    if (config_is_installed()) {
-        return PYLOG_ERR_ALREADY_INSTALLED;
-    }
-    if (config_check(config) < 0 || config_build(config, &fresh) < 0 ||
-        pylog_internal_bridge_install() < 0 ||
-        pylog_internal_delivery_open(config->delivery,
-                                     config->queue_capacity) < 0) {
-        config_data_clear(&fresh);
-        return PYLOG_ERR_PYTHON;
-    }
-    config_swap(&fresh);
-    config_data_clear(&fresh); /* the previous, uninstalled data */
-    /* relaxed: the release store of the new generation publishes it */
-    __atomic_store_n(&config_caching, config->caching, __ATOMIC_RELAXED);
-    pylog_internal_slot_start();
-    return PYLOG_OK;
-}
-
-int
-pylog_try_init(void)
-{
-    pylog_config config;
-
-    pylog_config_init(&config);
-    return pylog_install(&config);
-}
-
-int
-pylog_init(void)
-{
-    int status = pylog_try_init();
-
-    if (status == PYLOG_ERR_ALREADY_INSTALLED) {
-        PyErr_SetString(PyExc_RuntimeError,
-                        "pylog_init: pylog is already installed in this "
-                        "extension module (use pylog_try_init to allow it)");
-        return PYLOG_ERR_PYTHON;
-    }
-    return status;
+error:
+    pylog_internal_config_free(fresh);
+    return NULL;
 }
 
 void
-pylog_internal_config_uninstall(void)
+pylog_internal_config_free(config_data *data)
+{
+    if (data != NULL) {
+        config_data_clear(data);
+        free(data);
+    }
+}
+
+void
+pylog_internal_config_publish(config_data *data)
+{
+    config_data old = *data;
+
+    /* relaxed: the release store of the next generation publishes it */
+    __atomic_store_n(&config_caching, data->caching, __ATOMIC_RELAXED);
+    free(data);
+    config_swap(&old);
+    config_data_clear(&old); /* what was there: an uninstalled table */
+}
+
+void
+pylog_internal_config_withdraw(void)
 {
     config_data empty = CONFIG_DATA_EMPTY;
 
-    /* GIL: held */
-    if (!config_is_installed()) {
-        return;
-    }
-    /* Deliver what is queued while everything still stands; then no
-       statement starts, and what came in meanwhile is counted as dropped. */
-    pylog_internal_delivery_close();
-    pylog_internal_slot_stop();
-    pylog_internal_queue_discard();
-    pylog_internal_bridge_uninstall();
     config_swap(&empty);
     config_data_clear(&empty); /* what was installed */
 }
@@ -378,7 +361,7 @@ pylog_set_target_filter(const char *target, int level)
     }
     else if (pylog_internal_filter_rules_set(&config_state.filters, target,
                                              strlen(target), level) < 0) {
-        status = PYLOG_ERR_INVALID_ARGUMENT; /* out of memory */
+        status = PYLOG_ERR_NO_MEMORY;
     }
     pthread_mutex_unlock(&config_lock);
     if (status == PYLOG_OK) {
@@ -390,14 +373,7 @@ pylog_set_target_filter(const char *target, int level)
 void
 pylog_internal_config_fork(int phase)
 {
-    /* config_lock: taken before fork() and released on both sides (see
-       pylog_internal_slot_fork). */
-    if (phase == PYLOG_INTERNAL_FORK_PREPARE) {
-        pthread_mutex_lock(&config_lock);
-    }
-    else {
-        pthread_mutex_unlock(&config_lock);
-    }
+    pylog_internal_fork_lock(&config_lock, phase);
 }
 
 int

@@ -69,7 +69,8 @@ control_level(PyObject *value, int *level)
     return -1;
 }
 
-/* None for 0; RuntimeError for "not installed"; ValueError otherwise. */
+/* None for 0; RuntimeError for "not installed", MemoryError for "out of
+ * memory"; ValueError otherwise. */
 static PyObject *
 control_status(int status)
 {
@@ -78,6 +79,9 @@ control_status(int status)
     }
     if (status == PYLOG_ERR_NOT_INSTALLED) {
         PyErr_SetString(PyExc_RuntimeError, "pylog is not installed");
+    }
+    else if (status == PYLOG_ERR_NO_MEMORY) {
+        PyErr_NoMemory();
     }
     else {
         PyErr_Format(PyExc_ValueError, "pylog refused the change (%d)",
@@ -191,13 +195,23 @@ control_flush(PyObject *self, PyObject *unused)
     (void)self;
     (void)unused;
     status = pylog_flush();
-    if (status != 0) {
+    switch (status) {
+    case PYLOG_OK:
+        Py_RETURN_TRUE;
+    case PYLOG_ERR_IN_HANDLER:
+        Py_RETURN_FALSE;
+    case PYLOG_ERR_FLUSH_STALLED:
+        PyErr_SetString(PyExc_TimeoutError,
+                        "pylog: delivery stalled: no record was finished "
+                        "for flush_stall_ms; records may be left in the "
+                        "queue");
+        return NULL;
+    default:
         PyErr_SetString(PyExc_RuntimeError,
                         "pylog is not installed (or the interpreter is "
                         "exiting): nothing to flush");
         return NULL;
     }
-    Py_RETURN_NONE;
 }
 
 static PyMethodDef control_methods[] = {
@@ -222,8 +236,10 @@ static PyMethodDef control_methods[] = {
      "'dropped', 'errors'}."},
     {"flush", control_flush, METH_NOARGS,
      "flush($self, /)\n--\n\nDeliver every record queued before the call "
-     "by threads that\ndo not hold the GIL (this thread delivers them "
-     "itself)."},
+     "and wait until they\nreached the handlers: True. False when called "
+     "from a handler pylog\nis delivering to (it returns at once). "
+     "TimeoutError when delivery\nstalled (no record finished for "
+     "flush_stall_ms, default 10 s)."},
     {NULL, NULL, 0, NULL}};
 
 static PyType_Slot control_slots[] = {

@@ -2,94 +2,67 @@
  * delivery.c: how a statement that passed pylog's filters reaches Python.
  * A thread holding the GIL delivers at once, after what is queued; a thread
  * without it queues the record (PYLOG_DELIVERY_AUTO, never waiting for the
- * GIL) or takes the GIL (PYLOG_DELIVERY_SYNC). pylog's delivery thread
- * empties the queue; pylog_flush(); fork and exit.
+ * GIL) or takes the GIL (PYLOG_DELIVERY_SYNC). The worker thread (worker.c)
+ * empties the queue; pylog_flush() waits until what was queued before it
+ * has been delivered, whoever delivers it.
  *
  * Globals:
- *   delivery_lock      guards delivery_state and the two condition
- *                      variables' predicates; held for a few instructions,
- *                      never while waiting for the GIL or inside Python.
- *   delivery_wake      the delivery thread sleeps on it (delivery_sleeping).
- *   delivery_progress  pylog_flush() without the GIL sleeps on it; broadcast
- *                      after every drain.
- *   delivery_state     the delivery thread's life (STATE_*).
- *   delivery_sleeping  atomic (seq_cst RMWs): the delivery thread is about
- *                      to wait or waiting; producers signal only then (see
- *                      delivery_wake_thread for the handshake).
+ *   delivery_lock      guards nothing but the progress condition's wait;
+ *                      held for a few instructions, never while waiting
+ *                      for the GIL or inside Python.
+ *   delivery_progress  pylog_flush() sleeps on it; broadcast after every
+ *                      drain.
  *   delivery_drainer   atomic flag: one thread at a time delivers queued
  *                      records, so they reach Python in queue order even
  *                      when a handler lets the GIL go mid-delivery.
  *   delivery_overflow  atomic: records dropped for a full queue that no
  *                      drop notice has reported yet.
  *   delivery_mode      atomic copy of pylog_config.delivery.
+ *   delivery_stall_ms  atomic copy of pylog_config.flush_stall_ms.
  * Thread-locals:
  *   delivery_depth     deliveries this thread is inside (a handler that
- *                      logs through pylog); deeper than DELIVERY_MAX_DEPTH,
+ *                      logs through pylog); deeper than PYLOG_TUNE_MAX_DEPTH,
  *                      records are dropped and counted.
+ *   delivery_fork_depth  delivery_depth when this thread forked, in the
+ *                      child: the deliveries it is inside belong to the
+ *                      parent (see delivery_inside).
  *   delivery_draining  this thread holds delivery_drainer.
  * Lock order: the GIL, then delivery_lock. A thread holding delivery_lock
- * never waits for the GIL, and a thread holding the GIL never waits for
- * another thread: it delivers queued records itself.
+ * never waits for the GIL; a thread holding the GIL waits for another
+ * thread only in pylog_flush, with the GIL released.
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/bridge.h"
-#include "internal/config.h"
 #include "internal/delivery.h"
+#include "internal/generation.h"
 #include "internal/stats.h"
+#include "internal/tunables.h"
+#include "internal/worker.h"
 
 #include <pthread.h>
-#include <signal.h>
-#include <stdlib.h>
 #include <time.h>
 
-#define DELIVERY_MAX_DEPTH 3
-/* The delivery thread lets the GIL go after this many records. */
-#define DELIVERY_BATCH 64
-/* How long exit waits for the delivery thread to finish a record; past it,
- * the thread (stuck in a handler) is left behind rather than hang exit. */
-#define DELIVERY_JOIN_SECONDS 10
-
-/* The delivery thread's life: NONE (may be started), RUNNING, STOPPING
- * (asked to end), CLOSED (pylog is closing or closed, or the interpreter
- * went away: none may start until the next install). */
-enum { STATE_NONE, STATE_RUNNING, STATE_STOPPING, STATE_CLOSED };
-
 static pthread_mutex_t delivery_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t delivery_wake = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t delivery_progress = PTHREAD_COND_INITIALIZER;
-static pthread_t delivery_thread;
-static int delivery_state = STATE_CLOSED;
-static int delivery_sleeping;
 static int delivery_drainer;
 static uint64_t delivery_overflow;
 static int delivery_mode = PYLOG_DELIVERY_AUTO;
-static pthread_once_t delivery_fork_once = PTHREAD_ONCE_INIT;
+static long delivery_stall_ms = PYLOG_TUNE_FLUSH_STALL_MS;
 static __thread int delivery_depth;
+static __thread int delivery_fork_depth;
 static __thread int delivery_draining;
 
-static void delivery_start_thread(void);
-
-/* Make sure a waiting delivery thread sees what was just queued: the
- * thread swaps delivery_sleeping to 1 and then checks the queue; a producer
- * pushes and then reads delivery_sleeping with a read-modify-write. Both
- * are RMWs on one variable, so one of them comes first: if the producer's
- * reads 0, the thread's swap reads the producer's write and synchronises
- * with it, so its check sees the record; else the producer sees 1 and
- * signals. A record is never left waiting for a sleeper. */
-static void
-delivery_wake_thread(void)
+/* Nonzero when this thread is inside a delivery of this process (a handler
+ * pylog is delivering to, or something it called). In a fork() child, the
+ * deliveries the forking thread was inside are the parent's: they neither
+ * count nor stop the child's own flush. */
+static int
+delivery_inside(void)
 {
-    /* relaxed: a stale STATE_NONE only costs a trip through the lock */
-    if (__atomic_load_n(&delivery_state, __ATOMIC_RELAXED) == STATE_NONE) {
-        delivery_start_thread();
+    if (delivery_depth < delivery_fork_depth) {
+        delivery_fork_depth = delivery_depth; /* unwound past the fork */
     }
-    if (__atomic_fetch_or(&delivery_sleeping, 0, __ATOMIC_SEQ_CST)) {
-        /* delivery_lock: the handshake; released right below. */
-        pthread_mutex_lock(&delivery_lock);
-        __atomic_store_n(&delivery_sleeping, 0, __ATOMIC_SEQ_CST);
-        pthread_cond_signal(&delivery_wake);
-        pthread_mutex_unlock(&delivery_lock);
-    }
+    return delivery_depth > delivery_fork_depth;
 }
 
 /* Tell pylog_flush() waiters that records were finished. */
@@ -116,16 +89,16 @@ delivery_take_drainer(void)
     return 0;
 }
 
-/* Give the flag back; records queued meanwhile go to the delivery thread. */
+/* Give the flag back; records queued meanwhile go to the worker. */
 static void
 delivery_give_drainer(void)
 {
     delivery_draining = 0;
-    /* seq_cst: before delivery_wake_thread's RMW, so the delivery thread,
-       if it saw the flag taken, is woken (see there) */
+    /* seq_cst: before pylog_internal_worker_wake's RMW, so the worker, if
+       it saw the flag taken, is woken (see worker.c) */
     __atomic_store_n(&delivery_drainer, 0, __ATOMIC_SEQ_CST);
     if (!pylog_internal_queue_empty()) {
-        delivery_wake_thread();
+        pylog_internal_worker_wake();
     }
 }
 
@@ -134,10 +107,9 @@ static void
 delivery_deliver_pending(pending *record, compat_exception *saved)
 {
     pylog_internal_extra extra = {0, record->kvs, record->n_kvs};
-    site_call call = {record->site,  record->level,
-                      record->target, record->file,
-                      record->func,  record->line,
-                      record->n_kvs > 0 ? &extra : NULL};
+    site_call call = {record->site,      record->level, record->target,
+                      record->unit_file, record->file,  record->func,
+                      record->line,      record->n_kvs > 0 ? &extra : NULL};
 
     delivery_depth++;
     pylog_internal_bridge_deliver(&call, record->text, record->length,
@@ -197,7 +169,7 @@ delivery_queue_behind(const site_call *call, const message *msg,
         pylog_internal_pending_free(record);
         return 0;
     }
-    delivery_wake_thread();
+    pylog_internal_worker_wake();
     return 1;
 }
 
@@ -252,13 +224,22 @@ pylog_internal_delivery_emit(const site_call *call, const message *msg)
     pending_origin origin;
     PyGILState_STATE gil;
     pending *record;
+    int holds;
 
-    if (pylog_internal_bridge_closed() || delivery_depth >= DELIVERY_MAX_DEPTH) {
+    if (pylog_internal_bridge_closed() ||
+        delivery_depth - delivery_fork_depth >= PYLOG_TUNE_MAX_DEPTH) {
         pylog_internal_stats_count(STATS_DROPPED);
         return;
     }
-    if (pylog_internal_compat_holds_gil()) {
+    holds = pylog_internal_compat_gil();
+    if (holds == COMPAT_GIL_MAIN) {
         delivery_with_gil(call, msg, NULL);
+        return;
+    }
+    if (holds == COMPAT_GIL_OTHER) {
+        /* Inside a sub-interpreter: its records are not the main
+           interpreter's to handle, and its objects are not pylog's. */
+        pylog_internal_stats_count(STATS_DROPPED);
         return;
     }
     /* relaxed: the mode is stored before the generation that publishes it */
@@ -284,16 +265,22 @@ pylog_internal_delivery_emit(const site_call *call, const message *msg)
         __atomic_fetch_add(&delivery_overflow, 1, __ATOMIC_RELAXED);
         return;
     }
-    delivery_wake_thread();
+    pylog_internal_worker_wake();
 }
 
 int
 pylog_internal_delivery_enabled(const site_call *call)
 {
+    int holds;
+
     if (pylog_internal_bridge_closed()) {
         return 0;
     }
-    if (pylog_internal_compat_holds_gil() ||
+    holds = pylog_internal_compat_gil();
+    if (holds == COMPAT_GIL_OTHER) {
+        return 0; /* a sub-interpreter: its statements are dropped */
+    }
+    if (holds == COMPAT_GIL_MAIN ||
         __atomic_load_n(&delivery_mode, __ATOMIC_RELAXED) ==
             PYLOG_DELIVERY_SYNC) {
         return pylog_internal_bridge_enabled(call);
@@ -303,99 +290,50 @@ pylog_internal_delivery_enabled(const site_call *call)
     return 1;
 }
 
-/* The delivery thread: sleeps until records wait and no other thread is
- * delivering them, then takes the GIL and delivers a batch. */
-static void *
-delivery_main(void *unused)
+/* The worker's `ready`: records wait and no other thread delivers them.
+ * seq_cst: the reads of the worker.c handshake. */
+static int
+delivery_ready(void)
+{
+    return !pylog_internal_queue_empty() &&
+           __atomic_load_n(&delivery_drainer, __ATOMIC_SEQ_CST) == 0;
+}
+
+/* The worker's `work`: a batch under the GIL. -1 when the interpreter is
+ * going: never touch it again (records left are counted as dropped at the
+ * next install). */
+static int
+delivery_work(void)
 {
     PyGILState_STATE gil;
     compat_exception saved;
-    sigset_t signals;
 
-    (void)unused;
-    /* Signals belong to the application's threads, not to this one. */
-    sigfillset(&signals);
-    pthread_sigmask(SIG_BLOCK, &signals, NULL);
-#ifdef __linux__
-    pthread_setname_np(pthread_self(), "pylog-delivery");
-#endif
-    for (;;) {
-        /* delivery_lock: the sleep handshake; released before the GIL. */
-        pthread_mutex_lock(&delivery_lock);
-        for (;;) {
-            if (delivery_state == STATE_STOPPING) {
-                pthread_mutex_unlock(&delivery_lock);
-                return NULL;
-            }
-            /* seq_cst RMW: see delivery_wake_thread */
-            __atomic_exchange_n(&delivery_sleeping, 1, __ATOMIC_SEQ_CST);
-            if (!pylog_internal_queue_empty() &&
-                __atomic_load_n(&delivery_drainer, __ATOMIC_SEQ_CST) == 0) {
-                __atomic_store_n(&delivery_sleeping, 0, __ATOMIC_SEQ_CST);
-                break;
-            }
-            pthread_cond_wait(&delivery_wake, &delivery_lock);
-        }
-        pthread_mutex_unlock(&delivery_lock);
-        if (pylog_internal_bridge_closed()) {
-            /* The interpreter is going: never touch it again. Records left
-               are counted as dropped at the next install. */
-            int joining;
-
-            /* delivery_lock: the state change; released right below.
-               STOPPING means a thread is about to join this one. */
-            pthread_mutex_lock(&delivery_lock);
-            joining = delivery_state == STATE_STOPPING;
-            if (!joining) {
-                __atomic_store_n(&delivery_state, STATE_CLOSED,
-                                 __ATOMIC_RELAXED);
-                pthread_cond_broadcast(&delivery_progress);
-            }
-            pthread_mutex_unlock(&delivery_lock);
-            if (!joining) {
-                pthread_detach(pthread_self());
-            }
-            return NULL;
-        }
-        /* The only place pylog waits for the GIL on its own behalf. */
-        gil = PyGILState_Ensure();
-        if (delivery_take_drainer()) {
-            pylog_internal_compat_exception_save(&saved);
-            delivery_drain(DELIVERY_BATCH, &saved);
-            pylog_internal_compat_exception_restore(&saved);
-            delivery_give_drainer();
-        }
-        PyGILState_Release(gil);
+    if (pylog_internal_bridge_closed()) {
+        delivery_signal_progress(); /* flush waiters see it has ended */
+        return -1;
     }
+    /* The only place pylog waits for the GIL on its own behalf. */
+    gil = PyGILState_Ensure();
+    if (delivery_take_drainer()) {
+        pylog_internal_compat_exception_save(&saved);
+        delivery_drain(PYLOG_TUNE_DELIVERY_BATCH, &saved);
+        pylog_internal_compat_exception_restore(&saved);
+        delivery_give_drainer();
+    }
+    PyGILState_Release(gil);
+    return 0;
 }
 
-static void
-delivery_start_thread(void)
-{
-    /* delivery_lock: guards delivery_state; pthread_create does not wait
-       for the new thread. Released right below. */
-    pthread_mutex_lock(&delivery_lock);
-    if (delivery_state == STATE_NONE &&
-        pthread_create(&delivery_thread, NULL, delivery_main, NULL) == 0) {
-        __atomic_store_n(&delivery_state, STATE_RUNNING, __ATOMIC_RELAXED);
-    }
-    pthread_mutex_unlock(&delivery_lock);
-}
-
-/* Deliver everything queued now, unless another thread is delivering it.
- * GIL: held. */
+/* Deliver everything queued now, unless another thread is delivering it
+ * (then pylog_flush waits for it). GIL: held. */
 static void
 delivery_flush_with_gil(void)
 {
     compat_exception saved;
 
-    if (delivery_depth > 0) {
-        return; /* from a handler pylog is delivering to: that goes on */
-    }
     /* Another thread delivering the queue is parked inside Python (we hold
        the GIL): it delivers the rest, in order. Delivering alongside it
-       would let a record overtake the one it holds, and waiting for it
-       could wait for a lock this thread holds. */
+       would let a record overtake the one it holds. */
     if (!delivery_take_drainer()) {
         return;
     }
@@ -405,154 +343,180 @@ delivery_flush_with_gil(void)
     delivery_give_drainer();
 }
 
+/* What delivery_wait found. */
+enum { WAIT_DONE, WAIT_STALLED, WAIT_NOBODY };
+
+/* Now plus `ms` milliseconds, on CLOCK_REALTIME (pthread_cond_timedwait's
+ * clock). */
+static struct timespec
+delivery_after_ms(long ms)
+{
+    struct timespec at;
+
+    clock_gettime(CLOCK_REALTIME, &at);
+    at.tv_sec += ms / 1000;
+    at.tv_nsec += (ms % 1000) * 1000000L;
+    if (at.tv_nsec >= 1000000000L) {
+        at.tv_sec++;
+        at.tv_nsec -= 1000000000L;
+    }
+    return at;
+}
+
+static int
+delivery_passed(const struct timespec *at)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_REALTIME, &now);
+    return now.tv_sec > at->tv_sec ||
+           (now.tv_sec == at->tv_sec && now.tv_nsec >= at->tv_nsec);
+}
+
+/* Wait, without the GIL, until the records pushed before `target` are
+ * finished. WAIT_STALLED when none was finished for delivery_stall_ms;
+ * WAIT_NOBODY when no thread delivers them (the worker is not running and
+ * no drain is under way). */
+static int
+delivery_wait(uint64_t target)
+{
+    /* relaxed: stored before the generation that publishes it */
+    long stall_ms = __atomic_load_n(&delivery_stall_ms, __ATOMIC_RELAXED);
+    uint64_t finished, seen = pylog_internal_queue_finished();
+    struct timespec stall_end = delivery_after_ms(stall_ms), slice;
+    int status = WAIT_DONE;
+
+    /* delivery_lock: held between checks; the timed wait releases it. A
+       drain's broadcast wakes the wait; the 50 ms slices bound how late a
+       worker that ended on its own is noticed. */
+    pthread_mutex_lock(&delivery_lock);
+    while ((finished = pylog_internal_queue_finished()) < target) {
+        if (finished != seen) {
+            seen = finished;
+            stall_end = delivery_after_ms(stall_ms);
+        }
+        if (delivery_passed(&stall_end)) {
+            status = WAIT_STALLED;
+            break;
+        }
+        if (!pylog_internal_worker_running() &&
+            __atomic_load_n(&delivery_drainer, __ATOMIC_ACQUIRE) == 0) {
+            status = WAIT_NOBODY;
+            break;
+        }
+        slice = delivery_after_ms(50);
+        pthread_cond_timedwait(&delivery_progress, &delivery_lock, &slice);
+    }
+    pthread_mutex_unlock(&delivery_lock);
+    return status;
+}
+
 int
 pylog_flush(void)
 {
     PyGILState_STATE gil;
+    PyThreadState *released;
     uint64_t target;
-    int running;
+    int holds, status;
 
-    if (pylog_internal_slot_generation() == 0 ||
+    if (pylog_internal_generation_current() == 0 ||
         pylog_internal_bridge_closed()) {
         return PYLOG_ERR_NOT_INSTALLED;
     }
-    if (pylog_internal_compat_holds_gil()) {
-        delivery_flush_with_gil();
-        return PYLOG_OK;
+    if (delivery_inside()) {
+        /* From a handler pylog is delivering to: waiting could wait for
+           this very thread. The delivery under way goes on. */
+        return PYLOG_ERR_IN_HANDLER;
     }
+    holds = pylog_internal_compat_gil();
+    if (holds == COMPAT_GIL_OTHER) {
+        return PYLOG_ERR_NOT_INSTALLED; /* not in a sub-interpreter */
+    }
+    holds = holds == COMPAT_GIL_MAIN;
     target = pylog_internal_queue_pushed();
-    if (pylog_internal_queue_finished() >= target) {
-        return PYLOG_OK;
-    }
-    delivery_wake_thread();
-    /* delivery_lock: held only between checks; cond_wait releases it. */
-    pthread_mutex_lock(&delivery_lock);
-    while ((running = delivery_state == STATE_RUNNING) &&
-           pylog_internal_queue_finished() < target) {
-        pthread_cond_wait(&delivery_progress, &delivery_lock);
-    }
-    pthread_mutex_unlock(&delivery_lock);
-    if (!running && pylog_internal_queue_finished() < target &&
-        !pylog_internal_bridge_closed()) {
-        /* No delivery thread (it could not be started): deliver here. */
-        gil = PyGILState_Ensure();
+    if (holds) {
         delivery_flush_with_gil();
-        PyGILState_Release(gil);
     }
-    return PYLOG_OK;
-}
-
-/* Stop the delivery thread and wait for it, the GIL released meanwhile
- * (it may be waiting for the GIL to finish its batch). GIL: held. */
-static void
-delivery_stop_thread(void)
-{
-    int joinable;
-
-    /* delivery_lock: the state change; released before the join. From
-       here on no delivery thread starts (STOPPING, then CLOSED). */
-    pthread_mutex_lock(&delivery_lock);
-    joinable = delivery_state == STATE_RUNNING;
-    __atomic_store_n(&delivery_state,
-                     joinable ? STATE_STOPPING : STATE_CLOSED,
-                     __ATOMIC_RELAXED);
-    pthread_cond_signal(&delivery_wake);
-    pthread_cond_broadcast(&delivery_progress);
-    pthread_mutex_unlock(&delivery_lock);
-    if (joinable) {
-        Py_BEGIN_ALLOW_THREADS
-#ifdef __linux__
-        struct timespec deadline;
-        clock_gettime(CLOCK_REALTIME, &deadline);
-        deadline.tv_sec += DELIVERY_JOIN_SECONDS;
-        if (pthread_timedjoin_np(delivery_thread, NULL, &deadline) != 0) {
-            pthread_detach(delivery_thread);
+    else if (pylog_internal_queue_finished() < target) {
+        pylog_internal_worker_wake();
+    }
+    for (;;) {
+        if (pylog_internal_queue_finished() >= target) {
+            return PYLOG_OK;
         }
-#else
-        pthread_join(delivery_thread, NULL);
-#endif
-        Py_END_ALLOW_THREADS
+        /* Another thread delivers them (holding the GIL, this thread lets
+           it go meanwhile), or nobody does and this thread must. */
+        released = holds ? PyEval_SaveThread() : NULL;
+        status = delivery_wait(target);
+        if (released != NULL) {
+            PyEval_RestoreThread(released);
+        }
+        if (status == WAIT_DONE) {
+            return PYLOG_OK;
+        }
+        if (status == WAIT_STALLED) {
+            return PYLOG_ERR_FLUSH_STALLED;
+        }
+        if (pylog_internal_bridge_closed()) {
+            return PYLOG_ERR_NOT_INSTALLED;
+        }
+        gil = holds ? PyGILState_UNLOCKED : PyGILState_Ensure();
+        delivery_flush_with_gil();
+        if (!holds) {
+            PyGILState_Release(gil);
+        }
     }
-    /* delivery_lock: the state change; released right below. */
-    pthread_mutex_lock(&delivery_lock);
-    __atomic_store_n(&delivery_state, STATE_CLOSED, __ATOMIC_RELAXED);
-    pthread_mutex_unlock(&delivery_lock);
 }
 
-static void
-delivery_before_fork(void)
+void
+pylog_internal_delivery_fork(int phase)
 {
-    pylog_internal_slot_fork(PYLOG_INTERNAL_FORK_PREPARE);
-    pylog_internal_config_fork(PYLOG_INTERNAL_FORK_PREPARE);
     /* delivery_lock: held across fork() so the child's copy is consistent;
        released in both processes right after. */
-    pthread_mutex_lock(&delivery_lock);
-}
-
-static void
-delivery_after_fork_parent(void)
-{
-    pthread_mutex_unlock(&delivery_lock);
-    pylog_internal_config_fork(PYLOG_INTERNAL_FORK_PARENT);
-    pylog_internal_slot_fork(PYLOG_INTERNAL_FORK_PARENT);
-}
-
-/* The child has one thread, this one: no delivery thread, nobody draining;
- * the parent's queued records stay the parent's. */
-static void
-delivery_after_fork_child(void)
-{
-    pthread_mutex_unlock(&delivery_lock);
-    pthread_cond_init(&delivery_wake, NULL);
-    pthread_cond_init(&delivery_progress, NULL);
-    if (delivery_state != STATE_CLOSED) {
-        delivery_state = STATE_NONE; /* started again on demand */
+    pylog_internal_fork_lock(&delivery_lock, phase);
+    pylog_internal_worker_fork(phase);
+    if (phase != PYLOG_INTERNAL_FORK_CHILD) {
+        return;
     }
-    delivery_sleeping = 0;
+    /* The child has one thread, this one: no worker, nobody draining; the
+       parent's queued records stay the parent's, and the deliveries this
+       thread is inside are the parent's. */
+    pthread_cond_init(&delivery_progress, NULL);
     delivery_drainer = 0;
     delivery_draining = 0;
     delivery_overflow = 0;
+    delivery_fork_depth = delivery_depth;
     pylog_internal_queue_after_fork();
-    pylog_internal_config_fork(PYLOG_INTERNAL_FORK_CHILD);
-    pylog_internal_slot_fork(PYLOG_INTERNAL_FORK_CHILD);
-}
-
-static void
-delivery_register_fork(void)
-{
-    pthread_atfork(delivery_before_fork, delivery_after_fork_parent,
-                   delivery_after_fork_child);
 }
 
 int
-pylog_internal_delivery_open(int mode, size_t queue_capacity)
+pylog_internal_delivery_open(int mode, size_t queue_capacity, long stall_ms)
 {
+    static const worker_calls calls = {delivery_ready, delivery_work};
+
     if (pylog_internal_queue_open(queue_capacity) < 0) {
         PyErr_NoMemory();
         return -1;
     }
-    pthread_once(&delivery_fork_once, delivery_register_fork);
     /* Drops of an earlier installation are in the stats; this interpreter
        is not told about them. */
     __atomic_store_n(&delivery_overflow, 0, __ATOMIC_RELAXED);
-    /* delivery_lock: the state change; released right below. A thread
-       that ended on its own (CLOSED) has detached itself. */
-    pthread_mutex_lock(&delivery_lock);
-    if (delivery_state == STATE_CLOSED) {
-        __atomic_store_n(&delivery_state, STATE_NONE, __ATOMIC_RELAXED);
-    }
-    pthread_mutex_unlock(&delivery_lock);
-    /* relaxed: the release store of the new generation publishes it */
+    pylog_internal_worker_open(&calls);
+    /* relaxed: the release store of the new generation publishes them */
     __atomic_store_n(&delivery_mode, mode, __ATOMIC_RELAXED);
+    __atomic_store_n(&delivery_stall_ms, stall_ms, __ATOMIC_RELAXED);
     return 0;
 }
 
 void
 pylog_internal_delivery_close(void)
 {
-    /* GIL: held. What is queued is delivered before the thread stops, and
-       what arrives while it stops, after. */
+    /* GIL: held. What is queued is delivered before the worker stops, and
+       what arrives while it stops, after. The GIL is let go while the
+       worker is joined: it may be waiting for the GIL to finish its batch. */
     delivery_flush_with_gil();
-    delivery_stop_thread();
+    Py_BEGIN_ALLOW_THREADS
+    pylog_internal_worker_stop();
+    Py_END_ALLOW_THREADS
     delivery_flush_with_gil();
 }

@@ -3,7 +3,7 @@
  * filter and callHandlers are Python's own (pylog_internal_direct_applies),
  * and Handler.handle for each handler whose handle, filter, acquire and
  * release are (pylog_internal_direct_handler_applies). It does what those
- * do in CPython 3.8-3.13, step by step, reading the same attributes at the
+ * do in CPython 3.8-3.14, step by step, reading the same attributes at the
  * same moments; only their Python frames are saved. Filters, emit(), a
  * customised handler's handle() and the no-handler case (lastResort) still
  * run in Python.
@@ -181,9 +181,11 @@ handle_one(PyObject *handler, PyObject *record)
 }
 
 /* For each handler of `c`, handle_one(); adds the handlers seen to *found.
- * Iterates as `for h in c.handlers` does: a list by live index (a handler
- * that adds or removes handlers changes what comes next), anything else
- * through its iterator. 0 or -1 with an exception set. */
+ * Iterates as `for h in c.handlers` does: the list read at the start by live
+ * index (addHandler appends to it in place; removeHandler removes from it in
+ * place before 3.14 and binds a new list from 3.14, which this loop, like
+ * Python's, does not see), anything else through its iterator. 0 or -1 with
+ * an exception set. */
 static int
 handle_each(PyObject *c, PyObject *record, Py_ssize_t *found)
 {

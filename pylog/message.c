@@ -1,18 +1,20 @@
 /*
  * message.c: formats a statement's message before the GIL is taken: into the
- * caller's stack buffer (the common conversions by format.c, the rest by
- * vsnprintf), or one exact-size heap block for long messages.
+ * caller's stack buffer (the common conversions by format.c, the rest, %m
+ * included, by vsnprintf), or one exact-size heap block for long messages.
  * No globals, no locks, no Python.
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/format.h"
 #include "internal/message.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 int
-pylog_internal_message_format(message *msg, const char *fmt, va_list args)
+pylog_internal_message_format(message *msg, int call_errno, const char *fmt,
+                              va_list args)
 {
     va_list again;
     int needed;
@@ -26,6 +28,7 @@ pylog_internal_message_format(message *msg, const char *fmt, va_list args)
         return 0;
     }
     va_copy(again, args);
+    errno = call_errno; /* for %m */
     needed = vsnprintf(msg->stack, sizeof msg->stack, fmt, args);
     if (needed < 0) {
         va_end(again);
@@ -42,6 +45,7 @@ pylog_internal_message_format(message *msg, const char *fmt, va_list args)
         va_end(again);
         return -1;
     }
+    errno = call_errno; /* malloc may have changed it */
     needed = vsnprintf(msg->heap, msg->length + 1, fmt, again);
     va_end(again);
     if (needed < 0 || (size_t)needed != msg->length) {

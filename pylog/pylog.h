@@ -13,11 +13,14 @@
  *         ...
  *
  * Threads and the GIL: a log statement may run on any thread, holding the GIL
- * or not. A statement that is disabled costs a relaxed load, a compare and a
- * branch, and never takes a lock or the GIL. An enabled statement formats its
- * message first, then takes the GIL (PyGILState_Ensure) to hand the record to
- * `logging`. Before pylog_install(), before Py_Initialize() and from the start
- * of interpreter finalization on, every statement is a silent no-op.
+ * or not. A statement that is disabled costs two relaxed loads (its slot and
+ * the generation), two compares and a branch, and never takes a lock or the
+ * GIL. An enabled statement formats its message first; then a thread that
+ * holds the GIL hands the record to `logging` at once, and a thread without
+ * it queues the record for pylog's delivery thread (PYLOG_DELIVERY_AUTO,
+ * the default) or takes the GIL itself (PYLOG_DELIVERY_SYNC). Before
+ * pylog_install(), before Py_Initialize() and from the start of interpreter
+ * finalization on, every statement is a silent no-op.
  *
  * Evaluation: a statement's arguments are evaluated only when its level passes
  * the filters. A statement below PYLOG_MAX_LEVEL is removed at compile time: no
@@ -28,11 +31,16 @@
  * reported through sys.unraisablehook and counted in pylog_stats.errors; a
  * Python exception that was pending before the statement is still pending,
  * unchanged, after it.
+ *
+ * errno: every statement, PYLOG_ENABLED and pylog_vlog leave errno as they
+ * found it, on every path (disabled, enabled, queued, failing), as fprintf
+ * and syslog do; `%m` in a format shows strerror(errno) of the call (glibc).
  */
 #ifndef PYLOG_PYLOG_H_
 #define PYLOG_PYLOG_H_
 
 #include <Python.h> /* PyObject; first, as Python requires */
+#include <stdarg.h> /* va_list */
 #include <stddef.h> /* size_t */
 #include <stdint.h> /* uint64_t */
 
@@ -61,7 +69,7 @@ extern "C" {
 #endif
 #endif
 
-/* The printf format check on pylog's one variadic entry point. */
+/* The printf format check on pylog's variadic entry points. */
 #define PYLOG_PRINTF_LIKE(FMT, FIRST) \
     __attribute__((format(printf, FMT, FIRST)))
 
@@ -259,6 +267,27 @@ pylog_kv_obj(const char *key, PyObject *value)
 #define PYLOG_LOG_TARGET(TARGET, LEVEL, ...) \
     PYLOG_INTERNAL_LOG_IF_KEPT(TARGET, LEVEL, __VA_ARGS__)
 
+/* PYLOG_LOG_AT(level, file, line, func, fmt, ...): PYLOG_LOG whose record
+ * carries the given origin (pathname, filename, module, lineno, funcName)
+ * instead of this statement's: for a logging macro of the extension's own.
+ *     #define MY_LOG(LEVEL, ...) \
+ *         PYLOG_LOG_AT(LEVEL, __FILE__, __LINE__, __func__, __VA_ARGS__)
+ * The target is still this translation unit's (PYLOG_TARGET, or the stem of
+ * the file this macro is written in). `file` and `func` (NULL allowed) must
+ * have static storage duration, like __FILE__ and __func__. Removed like
+ * PYLOG_LOG. Each expansion has its own slot, so it costs what PYLOG_LOG
+ * costs; when one expansion is given many origins (in a function that
+ * forwards its caller's), the record of an origin other than the last one
+ * costs a new record template. */
+#define PYLOG_LOG_AT(LEVEL, AT_FILE, AT_LINE, AT_FUNC, ...)                        \
+    do {                                                                  \
+        if (PYLOG_INTERNAL_KEPT(LEVEL))                                   \
+            PYLOG_INTERNAL_LOG_AT(PYLOG_INTERNAL_TARGET, LEVEL, AT_FILE,      \
+                                  AT_LINE, AT_FUNC, __VA_ARGS__);                     \
+        else                                                              \
+            PYLOG_INTERNAL_STRIPPED(__VA_ARGS__);                         \
+    } while (0)
+
 /* PYLOG_EXCEPTION(fmt, ...): an ERROR statement whose record carries the
  * pending Python exception as `exc_info` (its traceback shows in formatted
  * output). The exception stays pending, for the caller to propagate or
@@ -301,6 +330,9 @@ pylog_kv_obj(const char *key, PyObject *value)
 #define PYLOG_ERR_ALREADY_INSTALLED (-2)
 #define PYLOG_ERR_INVALID_ARGUMENT (-3)
 #define PYLOG_ERR_NOT_INSTALLED (-4)
+#define PYLOG_ERR_NO_MEMORY (-5) /* out of memory; nothing changed */
+#define PYLOG_ERR_FLUSH_STALLED (-6) /* pylog_flush: delivery stalled */
+#define PYLOG_ERR_IN_HANDLER (-7)    /* pylog_flush: called from a handler */
 
 /* Caching modes (pylog_config.caching), with pyo3-log's meaning. */
 #define PYLOG_CACHE_NOTHING 0 /* ask Python for logger and level per call */
@@ -344,11 +376,16 @@ typedef struct pylog_config {
     int delivery; /* PYLOG_DELIVERY_*; default PYLOG_DELIVERY_AUTO */
     /* Records the AUTO queue holds for threads without the GIL (1 up to
      * PYLOG_QUEUE_CAPACITY_MAX); a record that finds it full is dropped and
-     * counted. Default 8192. */
+     * counted. Default 8192 (PYLOG_TUNE_QUEUE_CAPACITY). */
     size_t queue_capacity;
+    /* How long pylog_flush() waits while no record at all is delivered
+     * (1 up to PYLOG_FLUSH_STALL_MS_MAX milliseconds) before it gives up
+     * with PYLOG_ERR_FLUSH_STALLED. Default 10000. */
+    long flush_stall_ms;
 } pylog_config;
 
 #define PYLOG_QUEUE_CAPACITY_MAX ((size_t)1 << 24)
+#define PYLOG_FLUSH_STALL_MS_MAX 86400000L /* a day */
 
 /* Fill *config with the defaults. Never fails; GIL not required. */
 PYLOG_API void pylog_config_init(pylog_config *config);
@@ -362,8 +399,22 @@ PYLOG_API void pylog_config_init(pylog_config *config);
  * take 0..PYLOG_LEVEL_OFF, target rules also PYLOG_LEVEL_NOTSET = ignore),
  * an empty target, an unknown caching mode or a bad filter_spec directive,
  * RuntimeWarning turned into an error for a bad environment directive, or
- * whatever importing `logging` raised. Without an interpreter or without
- * the GIL: PYLOG_ERR_INVALID_ARGUMENT, no exception set. */
+ * whatever importing `logging` raised; ImportError in a sub-interpreter
+ * (pylog serves the main interpreter only: see "Sub-interpreters" in the
+ * README), checked before "already installed". Without an interpreter or
+ * without the GIL: PYLOG_ERR_INVALID_ARGUMENT, no exception set.
+ *
+ * Multi-phase initialisation (PEP 489): the Py_mod_exec slot runs again
+ * for every new module object (import after `del sys.modules[...]`,
+ * importlib.reload); install once per process and add the control object
+ * to each module:
+ *     static int exec_module(PyObject *m) {
+ *         if (pylog_try_init() == PYLOG_ERR_PYTHON) return -1;
+ *         return pylog_add_control(m);
+ *     }
+ * and declare {Py_mod_multiple_interpreters,
+ * Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED} (3.12+) so that CPython
+ * itself refuses the import in a sub-interpreter. */
 PYLOG_API int pylog_install(const pylog_config *config);
 
 /* pylog_install() with the defaults of pylog_config_init(). */
@@ -382,8 +433,9 @@ PYLOG_API int pylog_set_filter(int level);
 
 /* Add or replace the rule for `target` (`::` or `.` separated) at run time;
  * PYLOG_LEVEL_NOTSET removes it. Any thread; GIL not required. 0,
- * PYLOG_ERR_INVALID_ARGUMENT (NULL or empty target, level out of range, or
- * out of memory; nothing changes) or PYLOG_ERR_NOT_INSTALLED. */
+ * PYLOG_ERR_INVALID_ARGUMENT (NULL or empty target, level out of range;
+ * nothing changes), PYLOG_ERR_NO_MEMORY (nothing changes) or
+ * PYLOG_ERR_NOT_INSTALLED. */
 PYLOG_API int pylog_set_target_filter(const char *target, int level);
 
 /* The reset handle: forget every cached logger and level, so the next
@@ -392,19 +444,50 @@ PYLOG_API int pylog_set_target_filter(const char *target, int level);
  * Any thread; GIL not required; never blocks on the GIL. */
 PYLOG_API void pylog_reset(void);
 
-/* Deliver every record queued before the call. Any thread. A thread
- * without the GIL wakes pylog's delivery thread and waits (on a condition
- * variable) until all those records are finished, so it must not be called
- * by a thread that the GIL holder is waiting for. A thread that holds the
- * GIL delivers the queue itself and never waits for another thread; when
- * another thread is delivering the queue at that moment (inside a handler
- * that let the GIL go), it leaves the rest to that thread, in order, and
- * returns. To wait for the records of threads you joined, flush before
- * taking the GIL back. Called from a
- * handler that pylog is delivering to, it returns at once (the delivery
- * under way goes on), so a handler cannot recurse through it. Returns 0;
- * PYLOG_ERR_NOT_INSTALLED when pylog is not installed or the interpreter
- * is finalizing (queued records are then counted as dropped). */
+/* Log through a function of the extension's own that takes a va_list:
+ *     void my_log(int level, const char *file, int line, const char *fmt,
+ *                 ...) {
+ *         va_list ap;
+ *         va_start(ap, fmt);
+ *         pylog_vlog(level, "mypkg::io", file, line, NULL, fmt, ap);
+ *         va_end(ap);
+ *     }
+ * The record's pathname, filename, module, lineno and funcName come from
+ * `file`, `line` and `func` (NULL: no function name); `target` NULL means
+ * the default target (pylog_config.default_target, else the stem of
+ * `file`). All the gates of a statement apply, with a cache slot per
+ * distinct (target, file, line, func) that pylog keeps (copies of the
+ * strings; at most 65536 origins, PYLOG_TUNE_DYNAMIC_SITES_MAX, beyond which
+ * calls are counted as errors and dropped). Cost: a disabled call takes a
+ * mutex and hashes its strings to find its slot (tens of nanoseconds, more
+ * than a statement's ~1 ns); not installed, it returns at once. `ap` is
+ * only read through a copy, so the caller may use it again. Any thread;
+ * never raises; keeps errno. A NULL `fmt` or `file` is counted as an error.
+ */
+PYLOG_API void pylog_vlog(int level, const char *target, const char *file,
+                          int line, const char *func, const char *fmt,
+                          va_list ap) PYLOG_PRINTF_LIKE(6, 0);
+
+/* Deliver every record queued before the call, and wait until they have
+ * been handed to the handlers, whoever delivers them. Any thread, with or
+ * without the GIL: a thread that holds the GIL delivers the queue itself,
+ * and when another thread is delivering it at that moment (inside a
+ * handler that let the GIL go), it lets the GIL go and waits for that
+ * thread. Returns:
+ *   0 (PYLOG_OK)            every record queued before the call was handed
+ *                           to its logger (or counted as dropped or as an
+ *                           error);
+ *   PYLOG_ERR_FLUSH_STALLED no record was finished for the config's
+ *                           flush_stall_ms (default 10 s): a handler is
+ *                           stuck, or waits for a lock this thread holds;
+ *                           records may be left; nothing deadlocks;
+ *   PYLOG_ERR_IN_HANDLER    called from a handler pylog is delivering to
+ *                           (on any thread): returns at once and the
+ *                           delivery under way goes on, since waiting could
+ *                           wait for this very thread;
+ *   PYLOG_ERR_NOT_INSTALLED not installed, or the interpreter is finalizing
+ *                           (queued records are then counted as dropped).
+ * Never raises; keeps errno. */
 PYLOG_API int pylog_flush(void);
 
 /* Add `module.pylog`, a control object with reset(), set_filter(level),

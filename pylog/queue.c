@@ -125,6 +125,7 @@ pylog_internal_pending_make(const site_call *call, const message *msg)
     record->site = call->site;
     record->level = call->level;
     record->line = call->line;
+    record->unit_file = call->unit_file;
     record->file = call->file;
     record->func = call->func;
     record->target = call->target != NULL

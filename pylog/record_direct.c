@@ -42,7 +42,6 @@
 #include "internal/compat.h"
 #include "internal/record_direct.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -107,7 +106,6 @@ static uint64_t direct_templates_generation;
 static PyObject *direct_pid;
 static PyObject *direct_parent_pid;
 static PyObject *direct_parent_active;
-static pthread_once_t direct_fork_once = PTHREAD_ONCE_INIT;
 
 static PyObject *direct_global(PyObject *key);
 
@@ -118,8 +116,8 @@ static PyObject *direct_global(PyObject *key);
  * code, the only thread there, where no Python call is safe: the parent's
  * references are set aside, and released under the GIL by the next record
  * (direct_forget_parent). */
-static void
-direct_after_fork_child(void)
+void
+pylog_internal_direct_after_fork_child(void)
 {
     direct_parent_pid = direct_pid;
     direct_parent_active = direct_active;
@@ -135,18 +133,11 @@ direct_forget_parent(void)
     Py_CLEAR(direct_parent_active);
 }
 
-static void
-direct_register_fork(void)
-{
-    pthread_atfork(NULL, NULL, direct_after_fork_child);
-}
-
 int
 pylog_internal_direct_open(PyObject *logging)
 {
     PyObject *owner;
 
-    pthread_once(&direct_fork_once, direct_register_fork);
     pylog_internal_direct_close();
     for (int i = 0; i < DIRECT_N_KEYS; i++) {
         pylog_internal_direct_keys[i] =

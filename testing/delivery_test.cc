@@ -5,6 +5,8 @@
 #define PYLOG_TARGET "delivery"
 #include "testing/embedded_python.h"
 
+#include "pylog/internal/lifecycle.h"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -389,7 +391,103 @@ TEST_F(DeliveryTest, HandlerFlushingInsideADrainReturns) {
     Watchdog watchdog(30);
     ASSERT_EQ(pylog_flush(), 0);
     EXPECT_EQ(Count(), 5);
-    EXPECT_EQ(Long("flusher.status"), 0);
+    EXPECT_EQ(Long("flusher.status"), PYLOG_ERR_IN_HANDLER);
+}
+
+// A handler that lets the GIL go and flushes from C while more records are
+// queued behind the one it handles: the flush returns at once (it would
+// wait for this very delivery), nothing deadlocks, everything arrives.
+TEST_F(DeliveryTest, HandlerFlushingWithoutTheGilWhileRecordsWaitReturns) {
+    InstallDefaults();
+    Py("class Flusher(logging.Handler):\n"
+       "    statuses = []\n"
+       "    def emit(self, record):\n"
+       "        self.statuses.append(ext.flush_without_gil())\n"
+       "logging.getLogger('delivery').addHandler(Flusher())");
+    Watchdog watchdog(60);
+    for (int round = 0; round < 3; round++) {
+        std::thread(LogFromCThread, round, 20).join();
+        ASSERT_EQ(FlushWithoutGil(), 0);  // the worker delivers them
+        PYLOG_WARN("main %d", round);      // the GIL holder delivers it
+    }
+    EXPECT_EQ(Count(), 63);
+    EXPECT_EQ(Long("len(Flusher.statuses)"), 63);
+    EXPECT_EQ(Long("sum(s != " + std::to_string(PYLOG_ERR_IN_HANDLER) +
+                   " for s in Flusher.statuses)"),
+              0);
+}
+
+// The flush contract: a flush from a thread holding the GIL returns 0 only
+// once every record queued before it reached the handlers, also while
+// another thread is delivering them through a slow handler that lets the
+// GIL go. Repeated: the interleavings differ from run to run.
+TEST_F(DeliveryTest, FlushHoldingTheGilWaitsForAnotherThreadsDelivery) {
+    InstallDefaults();
+    Py("import time\n"
+       "class Slow(logging.Handler):\n"
+       "    def emit(self, record):\n"
+       "        time.sleep(0.002)\n"
+       "logging.getLogger('delivery').addHandler(Slow())");
+    Watchdog watchdog(120);
+    for (int round = 0; round < 5; round++) {
+        SCOPED_TRACE(round);
+        Py("del capture.records[:]");
+        {
+            GilReleased released;
+            std::thread(LogFromCThread, round, 40).join();
+        }
+        // The worker is delivering now, parked in Slow.emit's sleep.
+        ASSERT_EQ(pylog_flush(), 0);
+        EXPECT_EQ(Count(), 40);
+    }
+    EXPECT_EQ(Long("ext.flush()"), 0);
+}
+
+// The same from Python, as a user's test calls it.
+TEST_F(DeliveryTest, ControlFlushFromPythonWaitsForEveryRecord) {
+    InstallDefaults();
+    ASSERT_EQ(pylog_add_control(PyImport_AddModule("__main__")), 0);
+    Py("import time\n"
+       "class Slow(logging.Handler):\n"
+       "    def emit(self, record):\n"
+       "        time.sleep(0.001)\n"
+       "logging.getLogger('delivery').addHandler(Slow())");
+    Watchdog watchdog(120);
+    for (int round = 0; round < 5; round++) {
+        Py("del capture.records[:]\n"
+           "ext.log_from_thread(1, 30)\n"
+           "flushed = pylog.flush()\n"
+           "seen = len(capture.records)");
+        EXPECT_EQ(Str("flushed"), "True");
+        EXPECT_EQ(Long("seen"), 30);
+    }
+}
+
+// A handler that never finishes its record: flush gives up after the
+// documented bound with a distinct status instead of waiting for ever.
+TEST_F(DeliveryTest, FlushReportsAStalledDeliveryInsteadOfHanging) {
+    pylog_config config;
+    pylog_config_init(&config);
+    config.flush_stall_ms = 300;
+    Install(config);
+    Py("import threading\n"
+       "release = threading.Event()\n"
+       "class Stuck(logging.Handler):\n"
+       "    def emit(self, record):\n"
+       "        release.wait()\n"
+       "logging.getLogger('delivery').addHandler(Stuck())");
+    Watchdog watchdog(120);
+    std::thread(LogFromCThread, 0, 3).join();
+    EXPECT_EQ(FlushWithoutGil(), PYLOG_ERR_FLUSH_STALLED);
+    EXPECT_EQ(pylog_flush(), PYLOG_ERR_FLUSH_STALLED);
+    Py("release.set()");
+    EXPECT_EQ(FlushWithoutGil(), 0);
+    EXPECT_EQ(Count(), 3);
+    pylog_internal_uninstall();
+    config.flush_stall_ms = 0;
+    EXPECT_EQ(pylog_install(&config), PYLOG_ERR_PYTHON);
+    EXPECT_TRUE(PyErr_ExceptionMatches(PyExc_ValueError));
+    PyErr_Clear();
 }
 
 // 8 threads x 100k statements, half holding the GIL, half not: every record
@@ -464,7 +562,13 @@ TEST_F(DeliveryTest, StressWithATinyQueueAccountsForEveryRecord) {
 // like logging's own handler lock: a flush inside emit delivers to this same
 // handler on this same thread, which a plain Lock would deadlock by itself.
 TEST_F(DeliveryTest, LockingFlushingHandlerUnderMixedLoadFinishes) {
-    InstallDefaults();
+    // A Python thread's handler flushes while holding the lock that pylog's
+    // worker, delivering through the same handler, waits for: that flush
+    // can only end by the stall bound (PYLOG_ERR_FLUSH_STALLED), short here.
+    pylog_config config;
+    pylog_config_init(&config);
+    config.flush_stall_ms = 100;
+    Install(config);
     Py("import threading, time\n"
        "class Locking(logging.Handler):\n"
        "    def __init__(self):\n"
@@ -593,6 +697,38 @@ TEST_F(DeliveryTest, ForkedChildLogsAndParentIsUnaffected) {
     std::thread(LogFromCThread, 1, 2).join();
     ASSERT_EQ(FlushWithoutGil(), 0);
     EXPECT_EQ(Str("[r.msg for r in capture.records]"), "['0:0', '1:0', '1:1']");
+}
+
+// A fork inside a handler pylog is delivering to: the child's own flush
+// delivers the child's record before it returns (the delivery the forking
+// thread was inside is the parent's).
+TEST_F(DeliveryTest, ChildForkedInsideAHandlerFlushesItsOwnRecords) {
+    InstallDefaults();
+    Watchdog watchdog(60);
+    Py("import os\n"
+       "class Forker(logging.Handler):\n"
+       "    def emit(self, record):\n"
+       "        if record.msg != 'fork here':\n"
+       "            return\n"
+       "        r, w = os.pipe()\n"
+       "        pid = os.fork()\n"
+       "        if pid == 0:\n"
+       "            try:\n"
+       "                del capture.records[:]\n"
+       "                ext.log_from_thread(5, 2)\n"
+       "                status = ext.flush()\n"
+       "                os.write(w, ('%d:' % status + ','.join(\n"
+       "                    x.msg for x in capture.records)).encode())\n"
+       "            finally:\n"
+       "                os._exit(0)\n"
+       "        os.close(w)\n"
+       "        self.child_said = os.read(r, 4096).decode()\n"
+       "        os.close(r)\n"
+       "        os.waitpid(pid, 0)\n"
+       "forker = Forker()\n"
+       "logging.getLogger('delivery').addHandler(forker)\n"
+       "ext.log('fork here')");
+    EXPECT_EQ(Str("forker.child_said"), "0:5:0,5:1");
 }
 
 }  // namespace

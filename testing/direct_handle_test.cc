@@ -171,6 +171,39 @@ TEST_F(DirectHandleTest, EmitThatRaisesIsReportedAndReleasesTheLock) {
     EXPECT_EQ(Str("sys.exc_info()[0]"), "None");
 }
 
+// Handlers that change the logger's handlers while the loop runs: the loop
+// goes on over the list it started with, which addHandler appends to in
+// place. removeHandler removes in place before 3.14; from 3.14 it binds a
+// new list (gh-79366), so the removed handler still gets this record.
+TEST_F(DirectHandleTest, HandlersAddedOrRemovedDuringTheLoop) {
+    Py("class Adder(Recorder):\n"
+       "    def emit(self, record):\n"
+       "        Recorder.emit(self, record)\n"
+       "        site.addHandler(late)\n"
+       "class Remover(Recorder):\n"
+       "    def emit(self, record):\n"
+       "        Recorder.emit(self, record)\n"
+       "        site.removeHandler(victim)\n"
+       "site.propagate = False\n"
+       "victim, late = Recorder('victim'), Recorder('late')\n"
+       "def once(log):\n"
+       "    site.handlers = []\n"
+       "    for each in (Adder('adder'), Remover('remover'), victim):\n"
+       "        site.addHandler(each)\n"
+       "    del hits[:]\n"
+       "    log('m')\n"
+       "    return [tag for tag, _ in hits], [h.tag for h in site.handlers]\n"
+       "seen_c, seen_py = once(c_log), once(site.warning)\n");
+    EXPECT_EQ(Str("seen_c"), Str("seen_py"));
+    EXPECT_EQ(Str("seen_c"),
+              PY_VERSION_HEX >= 0x030E0000
+                  ? "(['adder', 'remover', 'victim', 'late'], "
+                    "['adder', 'remover', 'late'])"
+                  : "(['adder', 'remover', 'late'], "
+                    "['adder', 'remover', 'late'])");
+    EXPECT_EQ(Unraisable(), 0);
+}
+
 TEST_F(DirectHandleTest, DisabledLoggerReachesNoHandler) {
     Py("site.addHandler(Recorder('site'))\n"
        "site.disabled = True\n");

@@ -2,7 +2,7 @@
 // main() for every GoogleTest binary of pylog.
 #include "testing/embedded_python.h"
 
-#include "pylog/internal/config.h"
+#include "pylog/internal/lifecycle.h"
 
 namespace pylog_testing {
 namespace {
@@ -41,7 +41,7 @@ class PythonEnvironment : public ::testing::Environment {
         ASSERT_TRUE(Py_IsInitialized());
     }
     void TearDown() override {
-        pylog_internal_config_uninstall();
+        pylog_internal_uninstall();
         EXPECT_EQ(Py_FinalizeEx(), 0) << "Py_FinalizeEx failed";
     }
 };
@@ -134,14 +134,14 @@ int FlushWithoutGil() {
 
 void PylogTest::SetUp() {
     ASSERT_TRUE(PyGILState_Check());
-    pylog_internal_config_uninstall();
+    pylog_internal_uninstall();
     Py(kFreshLogging);
 }
 
 void PylogTest::TearDown() {
     EXPECT_FALSE(PyErr_Occurred()) << "a test left an exception pending";
     PyErr_Clear();
-    pylog_internal_config_uninstall();
+    pylog_internal_uninstall();
 }
 
 void PylogTest::Install(const pylog_config &config) {

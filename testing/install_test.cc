@@ -3,7 +3,10 @@
 #define PYLOG_TARGET "install_test"
 #include "testing/embedded_python.h"
 
-#include "pylog/internal/config.h"
+#include "pylog/internal/lifecycle.h"
+
+#include <cstdio>
+#include <string>
 
 namespace pylog_testing {
 namespace {
@@ -65,8 +68,59 @@ TEST_F(InstallTest, InitTwiceRaisesRuntimeError) {
 
 TEST_F(InstallTest, InstallWorksAgainAfterUninstall) {
     ASSERT_EQ(pylog_try_init(), 0);
-    pylog_internal_config_uninstall();
+    pylog_internal_uninstall();
     EXPECT_EQ(pylog_try_init(), 0);
+}
+
+// The threads of this process, as the kernel counts them.
+static long ProcessThreads() {
+    long n = 0;
+    FILE *status = fopen("/proc/self/status", "r");
+    char line[256];
+    while (status != nullptr && fgets(line, sizeof line, status) != nullptr) {
+        if (sscanf(line, "Threads: %ld", &n) == 1) {
+            break;
+        }
+    }
+    if (status != nullptr) {
+        fclose(status);
+    }
+    return n;
+}
+
+// pylog_install undoes every step it made when a later one fails: after a
+// failure injected after each step, nothing is installed, no reference to
+// logging's objects is kept, no thread runs, and installing again works.
+TEST_F(InstallTest, FailureAfterEachStepLeavesNothingInstalled) {
+    // Once, so that what stays for the process by design is in place
+    // before the counts are taken: logging's reconfiguration hooks, the
+    // exit hook of this interpreter, the fork handlers and the queue.
+    ASSERT_EQ(pylog_try_init(), 0);
+    pylog_internal_uninstall();
+    Py("import sys\n"
+       "refs = lambda: (sys.getrefcount(logging), "
+       "sys.getrefcount(logging.LogRecord), "
+       "sys.getrefcount(logging.Logger), len(logging._pylog_hooks))\n"
+       "before = refs()");
+    long threads = ProcessThreads();
+    for (int step = 1; step <= PYLOG_INTERNAL_INSTALL_STEPS; step++) {
+        SCOPED_TRACE("fault after step " + std::to_string(step));
+        pylog_internal_install_fault = step;
+        EXPECT_EQ(pylog_try_init(), PYLOG_ERR_PYTHON);
+        ASSERT_TRUE(PyErr_Occurred());
+        EXPECT_TRUE(PyErr_ExceptionMatches(PyExc_RuntimeError));
+        PyErr_Clear();
+        EXPECT_EQ(pylog_internal_install_fault, 0);
+        ExpectNotInstalled();
+        EXPECT_EQ(Str("refs() == before"), "True") << Str("(refs(), before)");
+        EXPECT_EQ(ProcessThreads(), threads);
+        // The failed install left no configuration behind.
+        ASSERT_EQ(pylog_set_filter(PYLOG_LEVEL_INFO), PYLOG_ERR_NOT_INSTALLED);
+    }
+    ASSERT_EQ(pylog_try_init(), 0);
+    PYLOG_WARN("installed after the faults");
+    ASSERT_EQ(Count(), 1);
+    EXPECT_EQ(Attr(0, "getMessage()"), "installed after the faults");
 }
 
 TEST_F(InstallTest, NullConfigIsTypeError) {

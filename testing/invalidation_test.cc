@@ -3,7 +3,7 @@
 #define PYLOG_TARGET "inval::child"
 #include "testing/embedded_python.h"
 
-#include "pylog/internal/config.h"
+#include "pylog/internal/lifecycle.h"
 
 #include <string>
 
@@ -160,7 +160,7 @@ using HookTest = PylogTest;
 
 TEST_F(HookTest, LoggingIsWrappedOnceAndHookedOnce) {
     for (int i = 0; i < 3; i++) {
-        pylog_internal_config_uninstall();
+        pylog_internal_uninstall();
         ASSERT_EQ(pylog_try_init(), 0);
     }
     EXPECT_EQ(Long("len(logging._pylog_hooks)"), 1);

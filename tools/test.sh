@@ -5,7 +5,9 @@
 # never count). Exits non-zero if anything failed or nothing passed.
 #   tools/test.sh //testing:bridge_test   the given targets, python3 on PATH
 #   tools/test.sh [bazel args]            the full run: //... under every CPython
-#       3.8-3.13 in $(pyenv root)/versions (a missing one is a failure), python3
+#       3.8-3.13 in $(pyenv root)/versions (a missing one is a failure) and 3.14
+#       from tools/python314.sh (Debian sid's packages, unpacked into a cache;
+#       failing to get it is a failure), python3
 #       on PATH last, then again under --config=asan (ASan+UBSan); then the
 #       checks outside Bazel (fuzzing, the amalgamation against the Python-level
 #       suite, the pylog-cext package and pkg-config, CMake, meson-python, the
@@ -162,12 +164,20 @@ if [[ ${#targets[@]} -eq 0 ]]; then
 else
     default=$(python3 -c 'import os, sys; print(os.path.realpath(sys.executable))')
     root=$(pyenv root 2>/dev/null) || root=/nonexistent
-    for minor in 8 9 10 11 12 13; do
-        python=$(printf '%s\n' "$root"/versions/3."$minor".*/bin/python3 | sort -V | tail -n 1)
+    for minor in 8 9 10 11 12 13 14; do
+        if [[ $minor -eq 14 ]]; then
+            # Not in bookworm and pyenv cannot download here: the wrapper of
+            # Debian sid's CPython 3.14 (its last line of stdout).
+            python=$(tools/python314.sh | tail -n 1) || python=""
+            missing="tools/python314.sh failed"
+        else
+            python=$(printf '%s\n' "$root"/versions/3."$minor".*/bin/python3 | sort -V | tail -n 1)
+            missing="not installed: no $root/versions/3.$minor.*"
+        fi
         if [[ ! -x $python ]]; then
             failed=$((failed + 1))
-            summary+=("python 3.$minor (not installed: no $root/versions/3.$minor.*): 0 passed, 1 failed")
-            echo "FAILED python 3.$minor: not installed" >&2
+            summary+=("python 3.$minor ($missing): 0 passed, 1 failed")
+            echo "FAILED python 3.$minor: $missing" >&2
             continue
         fi
         found+=("$python")

@@ -1,6 +1,6 @@
 /*
- * internal/bridge.h: the only part of pylog that calls into Python's
- * `logging` (bridge.c).
+ * internal/bridge.h: one statement into Python's `logging` (bridge.c), and
+ * setting up and dropping what that needs.
  * IWYU pragma: private
  */
 #ifndef PYLOG_INTERNAL_BRIDGE_H_
@@ -14,12 +14,14 @@
 extern "C" {
 #endif
 
-/* Import `logging`, name level 5 "TRACE" unless taken, register the exit
- * hook and create the logger registry. GIL: held. 0, or -1 with an
- * exception set (and nothing kept). */
+/* Import `logging`, name level 5 "TRACE" unless taken, hook logging's
+ * reconfigurations, and open the record machinery and the logger registry.
+ * GIL: held. 0, or -1 with an exception set (and nothing kept but the
+ * hooks, which stay for the process). */
 PYLOG_API int pylog_internal_bridge_install(void);
 
-/* Release the registry and `logging`. GIL: held. */
+/* Release the registry, `logging` and the record machinery's references.
+ * GIL: held. */
 PYLOG_API void pylog_internal_bridge_uninstall(void);
 
 /* Nonzero when Python cannot be entered any more (never initialized, or

@@ -9,6 +9,7 @@
 #define PYLOG_INTERNAL_COMPAT_H_
 
 #include "../pylog.h"
+#include "tunables.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -62,13 +63,21 @@ pylog_internal_compat_exception_info(compat_exception *saved);
  * else "pylog-<tid>". Thread-local storage of the calling thread, NUL
  * terminated within PYLOG_INTERNAL_THREAD_NAME_SIZE bytes. GIL not
  * required. */
-#define PYLOG_INTERNAL_THREAD_NAME_SIZE 32
+#define PYLOG_INTERNAL_THREAD_NAME_SIZE PYLOG_TUNE_THREAD_NAME_BYTES
 PYLOG_API const char *pylog_internal_compat_thread_name(void);
 
-/* Nonzero when the calling thread holds the GIL. The interpreter must be
- * initialized. GIL not required. abi3 builds look PyGILState_Check up in the
- * running interpreter when the extension is loaded; without it, 0 (pylog
- * then never installs). */
+/* Which GIL the calling thread holds: none (a C thread, or a Python
+ * thread that let it go), the main interpreter's (pylog may call Python),
+ * or a sub-interpreter's (pylog supports only the main interpreter, and
+ * never touches Python there). GIL not required. abi3 builds look the
+ * functions it needs up in the running interpreter when the extension is
+ * loaded; where they are missing, COMPAT_GIL_NONE or COMPAT_GIL_OTHER. */
+#define COMPAT_GIL_NONE 0
+#define COMPAT_GIL_MAIN 1
+#define COMPAT_GIL_OTHER 2
+PYLOG_API int pylog_internal_compat_gil(void);
+
+/* Nonzero when the calling thread holds the main interpreter's GIL. */
 PYLOG_API int pylog_internal_compat_holds_gil(void);
 
 /* GIL: held. record.created, .msecs and .relativeCreated for a call at

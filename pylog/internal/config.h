@@ -1,6 +1,7 @@
 /*
  * internal/config.h: the installed configuration (config.c): caching mode,
- * prefix, default target and filter rules, read by any thread.
+ * prefix, default target and filter rules, read by any thread; built from a
+ * pylog_config and published by the life cycle (lifecycle.c).
  * IWYU pragma: private
  */
 #ifndef PYLOG_INTERNAL_CONFIG_H_
@@ -32,12 +33,28 @@ PYLOG_API char *pylog_internal_config_logger_name(const char *target,
  * PYLOG_ERR_NOT_INSTALLED. Any thread; takes config_lock. */
 PYLOG_API int pylog_internal_config_filters(filter_rules *copy);
 
-/* Undo pylog_install(): statements become no-ops, cached loggers are
- * released and the configuration freed; a later pylog_install() succeeds.
- * Called at interpreter exit, and by tests. GIL: held. */
-PYLOG_API void pylog_internal_config_uninstall(void);
+/* A configuration built from *config, not yet published: NULL with
+ * TypeError/ValueError naming a bad field, a bad filter_spec directive, a
+ * RuntimeWarning turned into an error for a bad environment directive, or
+ * MemoryError. GIL: held. */
+typedef struct config_data config_data;
+PYLOG_API config_data *pylog_internal_config_build(const pylog_config *config);
 
-/* config_lock across fork() (phase: PYLOG_INTERNAL_FORK_* of slot.h). */
+/* Free a configuration that was not published (NULL is fine). */
+PYLOG_API void pylog_internal_config_free(config_data *data);
+
+/* Make *data the installed configuration (takes it over); the generation
+ * started next publishes it to the statements. Any thread. */
+PYLOG_API void pylog_internal_config_publish(config_data *data);
+
+/* Free the installed configuration: nothing is installed afterwards. */
+PYLOG_API void pylog_internal_config_withdraw(void);
+
+/* Nonzero while a configuration is installed. Any thread; takes
+ * config_lock. */
+PYLOG_API int pylog_internal_config_installed(void);
+
+/* config_lock across fork() (phase: PYLOG_INTERNAL_FORK_*). */
 PYLOG_API void pylog_internal_config_fork(int phase);
 
 #ifdef __cplusplus

@@ -24,14 +24,18 @@ PYLOG_API void pylog_internal_delivery_emit(const site_call *call,
  * logger's level decides when the record is delivered). Any thread. */
 PYLOG_API int pylog_internal_delivery_enabled(const site_call *call);
 
-/* At install, GIL held: the queue with `queue_capacity` records and the
- * delivery mode; fork handlers registered once per process. 0, or -1 with
- * MemoryError. */
-PYLOG_API int pylog_internal_delivery_open(int mode, size_t queue_capacity);
+/* At install, GIL held: the queue with `queue_capacity` records, the
+ * delivery mode and pylog_flush's stall bound. 0, or -1 with MemoryError. */
+PYLOG_API int pylog_internal_delivery_open(int mode, size_t queue_capacity,
+                                           long stall_ms);
 
 /* At uninstall, GIL held (released while the delivery thread is joined):
  * deliver what is queued and stop the delivery thread. */
 PYLOG_API void pylog_internal_delivery_close(void);
+
+/* delivery_lock across fork() (phase: PYLOG_INTERNAL_FORK_*); in the
+ * child, the delivery state and the queue start over. */
+PYLOG_API void pylog_internal_delivery_fork(int phase);
 
 #ifdef __cplusplus
 } /* extern "C" */

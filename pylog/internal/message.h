@@ -6,30 +6,29 @@
 #ifndef PYLOG_INTERNAL_MESSAGE_H_
 #define PYLOG_INTERNAL_MESSAGE_H_
 
-#include <stdarg.h>
-
 #include "../pylog.h"
+#include "tunables.h"
+
+#include <stdarg.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Messages up to this many bytes are formatted on the caller's stack; longer
- * ones take one heap allocation of exactly their size. */
-#define MESSAGE_STACK_BYTES 512
-
 typedef struct message {
     const char *text; /* UTF-8 expected, not required; not NUL-terminated */
     size_t length;
     char *heap; /* owned; NULL when `text` points into `stack` */
-    char stack[MESSAGE_STACK_BYTES];
+    char stack[PYLOG_TUNE_MESSAGE_STACK_BYTES]; /* see tunables.h */
 } message;
 
-/* Format into *msg. Returns 0, or -1 when vsnprintf reports an encoding
+/* Format into *msg with errno set to `call_errno` while formatting, so %m
+ * shows the errno of the call (glibc). Returns 0, or -1 when vsnprintf reports an encoding
  * error or the heap allocation fails (then *msg needs no release).
  * GIL not required; allocates only for long messages. */
-PYLOG_API int pylog_internal_message_format(message *msg, const char *fmt, va_list args)
-    PYLOG_PRINTF_LIKE(2, 0);
+PYLOG_API int pylog_internal_message_format(message *msg, int call_errno,
+                                        const char *fmt, va_list args)
+    PYLOG_PRINTF_LIKE(3, 0);
 
 /* Free what pylog_internal_message_format() allocated. */
 PYLOG_API void pylog_internal_message_release(message *msg);

@@ -26,13 +26,15 @@ typedef struct pending_origin {
 } pending_origin;
 
 /* One queued statement, in one block (from queue.c's pool, else the heap)
- * with every string it points to except `file` and `func` (the statement's
- * __FILE__ and __func__, static).
+ * with every string it points to except `unit_file`, `file` and `func`
+ * (the statement's __FILE__ and __func__, or PYLOG_LOG_AT's, static; or
+ * pylog_vlog's copies, never freed).
  * Holds no Python object: OBJ fields are left out (they need the GIL). */
 typedef struct pending {
     pylog_internal_site *site;
     int level;
     int line;
+    const char *unit_file;
     const char *file;
     const char *func;
     const char *target; /* NULL: the default target */

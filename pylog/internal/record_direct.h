@@ -57,6 +57,11 @@ PYLOG_API extern PyObject *pylog_internal_direct_keys[DIRECT_N_KEYS];
  * GIL: held. 0, or -1 with an exception set. */
 PYLOG_API int pylog_internal_direct_open(PyObject *logging);
 
+/* In a fork() child, before any other code runs (lifecycle.c): the
+ * parent's pid and threading tables are set aside, to be released under
+ * the GIL by the child's first record. No Python call. */
+PYLOG_API void pylog_internal_direct_after_fork_child(void);
+
 /* At uninstall: drop every reference, templates included. GIL: held. */
 PYLOG_API void pylog_internal_direct_close(void);
 

@@ -14,15 +14,16 @@
  *    resolved slot decides without the GIL) and the threshold (bits 0..7:
  *    the lowest level that can pass here, 255 = none).
  *    `logger` is the resolved Python logger, a *borrowed* pointer owned by the
- *    logger registry in bridge.c and valid only while `logger_generation` is
+ *    logger registry (registry.c) and valid only while `logger_generation` is
  *    the current generation; nothing else may trust it. `record_template`
  *    is the site's LogRecord attributes that never change within a
  *    generation (record_direct.c), borrowed the same way from pylog's
  *    template list while `template_generation` is current.
  *
- *  - Writers: `state` is written by any thread in the slow path (site.c);
- *    the other four fields only by a thread holding the GIL (bridge.c,
- *    record_direct.c), and read only under the GIL, so the GIL orders them.
+ *  - Writers: `state` is written by any thread in the slow path (slot.c);
+ *    the other four fields only by a thread holding the GIL (registry.c,
+ *    the record templates), and read only under the GIL, so the GIL orders
+ *    them.
  *
  *  - Memory order: the fast path loads `state` and the global generation
  *    relaxed: the threshold and its generation arrive in the same word, so
@@ -41,6 +42,8 @@
 #define PYLOG_INTERNAL_SITE_H_
 
 #define PYLOG_INTERNAL_THRESHOLD_MASK 0xffu
+/* A threshold no level reaches: the site is off. */
+#define PYLOG_INTERNAL_THRESHOLD_NONE 255 /* = PYLOG_INTERNAL_THRESHOLD_MASK */
 #define PYLOG_INTERNAL_RESOLVED 0x100u
 #define PYLOG_INTERNAL_GENERATION_SHIFT 9
 
@@ -53,10 +56,10 @@ typedef struct pylog_internal_site {
 } pylog_internal_site;
 
 #define PYLOG_INTERNAL_SITE_INIT \
-    {PYLOG_INTERNAL_THRESHOLD_MASK, NULL, 0, NULL, 0}
+    {PYLOG_INTERNAL_THRESHOLD_NONE, NULL, 0, NULL, 0}
 
-/* The current generation; 0 while pylog is not installed. Written by site.c
- * only, under its lock, with release. */
+/* The current generation; 0 while pylog is not installed. Written by
+ * generation.c only, under its lock, with release. */
 PYLOG_API extern uint64_t pylog_internal_generation;
 
 /* What PYLOG_EXCEPTION and PYLOG_LOG_KV add to a statement. */
@@ -76,6 +79,16 @@ PYLOG_API void pylog_internal_log(pylog_internal_site *site, int level,
                                   const char *target, const char *file,
                                   int line, const char *func, const char *fmt,
                                   ...) PYLOG_PRINTF_LIKE(8, 9);
+
+/* pylog_internal_log for PYLOG_LOG_AT: the record's origin is `file`,
+ * `line` and `func`; the default target comes from `unit_file`, the file
+ * the statement is written in. */
+PYLOG_API void pylog_internal_log_at(pylog_internal_site *site, int level,
+                                     const char *target,
+                                     const char *unit_file, const char *file,
+                                     int line, const char *func,
+                                     const char *fmt, ...)
+    PYLOG_PRINTF_LIKE(8, 9);
 
 /* The slow path of PYLOG_ENABLED: the same decision without a message.
  * Any thread; GIL not required (taken only when Python must be asked). */
@@ -156,6 +169,22 @@ pylog_internal_unit_enabled(int level)
                                    (size_t)(N)),                              \
                                (TARGET), __FILE__, __LINE__, __func__,        \
                                __VA_ARGS__);                                  \
+        }                                                                     \
+    } while (0)
+
+/* PYLOG_LOG_AT's statement: PYLOG_INTERNAL_LOG_EXTRA with a given origin. */
+#define PYLOG_INTERNAL_LOG_AT(TARGET, LEVEL, AT_FILE, AT_LINE, AT_FUNC, ...)            \
+    do {                                                                      \
+        static pylog_internal_site pylog_internal_site_ =                     \
+            PYLOG_INTERNAL_SITE_INIT;                                         \
+        const int pylog_internal_level_ = (LEVEL);                            \
+        if (__builtin_expect(!pylog_internal_site_skips(                      \
+                                 &pylog_internal_site_, pylog_internal_level_), \
+                             0)) {                                            \
+            pylog_internal_log_at(&pylog_internal_site_, pylog_internal_level_, \
+                                  (TARGET), __FILE__, (AT_FILE), (AT_LINE),    \
+                                  (AT_FUNC), \
+                                  __VA_ARGS__);                               \
         }                                                                     \
     } while (0)
 

@@ -18,7 +18,7 @@
 #define PYLOG_TARGET "bench"
 #include "pylog/pylog.h"
 
-#include "pylog/internal/config.h"  // uninstall, to switch caching modes
+#include "pylog/internal/lifecycle.h"  // uninstall, to switch caching modes
 
 #include <benchmark/benchmark.h>
 
@@ -154,7 +154,7 @@ bool UseCaching(int caching) {
     if (caching == installed_caching) {
         return true;
     }
-    pylog_internal_config_uninstall();
+    pylog_internal_uninstall();
     installed_caching = -1;
     pylog_config config;
     pylog_config_init(&config);
@@ -624,7 +624,7 @@ int main(int argc, char **argv) {
                 PYLOG_VERSION_MAJOR, PYLOG_VERSION_MINOR, PYLOG_VERSION_PATCH,
                 smoke ? ", --smoke (numbers mean nothing)" : "");
     PrintTable(Summarize(results));
-    pylog_internal_config_uninstall();
+    pylog_internal_uninstall();
     int status = Py_FinalizeEx() < 0 ? 1 : 0;
     benchmark::Shutdown();
     return status;

@@ -1,0 +1,154 @@
+/*
+ * statement.c: the out-of-line part of every statement whose inline fast
+ * path did not skip it (pylog_internal_log, pylog_internal_enabled), and
+ * the entry points for calls without a static slot of their own
+ * (pylog_vlog). A statement leaves errno as it found it, on every path.
+ * No globals, no locks of its own. GIL: never required here; delivery.c
+ * decides who takes it.
+ */
+/* Python.h (through pylog.h) must come before any system header. */
+#include "internal/delivery.h"
+#include "internal/dynamic_site.h"
+#include "internal/generation.h"
+#include "internal/message.h"
+#include "internal/slot.h"
+#include "internal/stats.h"
+
+#include <errno.h>
+
+/* The decision before the GIL: SLOT_OFF also for "not installed" and for
+ * invalid levels (counted as errors). */
+static slot_decision
+statement_decide(const site_call *call)
+{
+    uint64_t generation = pylog_internal_generation_current();
+    uint64_t state;
+
+    if (generation == 0) {
+        return SLOT_OFF;
+    }
+    if (call->level < 1 || call->level >= PYLOG_LEVEL_OFF) {
+        pylog_internal_stats_count(STATS_ERRORS);
+        return SLOT_OFF;
+    }
+    state = pylog_internal_slot_state(call, generation);
+    if (state == 0) {
+        pylog_internal_stats_count(STATS_ERRORS);
+        return SLOT_OFF;
+    }
+    return pylog_internal_slot_decide(state, call->level);
+}
+
+/* Decide, format and deliver one call. `call_errno` is errno at the call:
+ * the message's %m shows it. */
+static void statement_emit(const site_call *call, int call_errno,
+                           const char *fmt, va_list args)
+    PYLOG_PRINTF_LIKE(3, 0);
+
+static void
+statement_emit(const site_call *call, int call_errno, const char *fmt,
+               va_list args)
+{
+    message msg;
+
+    if (statement_decide(call) == SLOT_OFF) {
+        return;
+    }
+    /* Format before any GIL: nobody waits on us while we do. */
+    if (pylog_internal_message_format(&msg, call_errno, fmt, args) < 0) {
+        pylog_internal_stats_count(STATS_ERRORS);
+        return;
+    }
+    pylog_internal_delivery_emit(call, &msg);
+    pylog_internal_message_release(&msg);
+}
+
+void
+pylog_internal_log(pylog_internal_site *site, int level,
+                   const pylog_internal_extra *extra, const char *target,
+                   const char *file, int line, const char *func,
+                   const char *fmt, ...)
+{
+    int call_errno = errno;
+    site_call call = {site, level, target, file, file, func, line, extra};
+    va_list args;
+
+    va_start(args, fmt);
+    statement_emit(&call, call_errno, fmt, args);
+    va_end(args);
+    errno = call_errno;
+}
+
+void
+pylog_internal_log_at(pylog_internal_site *site, int level,
+                      const char *target, const char *unit_file,
+                      const char *file, int line, const char *func,
+                      const char *fmt, ...)
+{
+    int call_errno = errno;
+    site_call call = {site, level, target, unit_file, file, func, line, NULL};
+    va_list args;
+
+    va_start(args, fmt);
+    statement_emit(&call, call_errno, fmt, args);
+    va_end(args);
+    errno = call_errno;
+}
+
+void
+pylog_vlog(int level, const char *target, const char *file, int line,
+           const char *func, const char *fmt, va_list ap)
+{
+    int call_errno = errno;
+    site_call call = {NULL, level, target, file, file, func, line, NULL};
+    dynamic_site *entry;
+    va_list args;
+
+    if (pylog_internal_generation_current() == 0) {
+        errno = call_errno;
+        return; /* not installed: as cheap as a disabled statement can be */
+    }
+    if (fmt == NULL || file == NULL) {
+        pylog_internal_stats_count(STATS_ERRORS);
+        errno = call_errno;
+        return;
+    }
+    entry = pylog_internal_dynamic_site(target, file, line, func);
+    if (entry == NULL) {
+        pylog_internal_stats_count(STATS_ERRORS); /* out of memory */
+        errno = call_errno;
+        return;
+    }
+    /* pylog's copies: a queued record keeps pointers to them */
+    call.site = &entry->site;
+    call.target = entry->target;
+    call.unit_file = call.file = entry->file;
+    call.func = entry->func;
+    if (!pylog_internal_site_skips(call.site, level)) {
+        va_copy(args, ap);
+        statement_emit(&call, call_errno, fmt, args);
+        va_end(args);
+    }
+    errno = call_errno;
+}
+
+int
+pylog_internal_enabled(pylog_internal_site *site, int level,
+                       const char *target, const char *file)
+{
+    int call_errno = errno, enabled = 0;
+    site_call call = {site, level, target, file, file, NULL, 0, NULL};
+
+    switch (statement_decide(&call)) {
+    case SLOT_OFF:
+        break;
+    case SLOT_ON:
+        enabled = 1;
+        break;
+    case SLOT_ASK_PYTHON:
+        enabled = pylog_internal_delivery_enabled(&call);
+        break;
+    }
+    errno = call_errno;
+    return enabled;
+}
