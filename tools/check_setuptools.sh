@@ -2,9 +2,10 @@
 # Builds and tests examples/setuptools as a user does, with pylog from the
 # pylog-cext package (packaging/python), on a clean copy of the tree in a
 # temporary directory (the source tree stays clean):
-#   check_setuptools.sh build_ext PYTHON  pylog-cext's wheel installed for PYTHON
-#       (pip --target; the wheel is built by PYTHON when it has setuptools and
-#       wheel, else by /usr/bin/python3: it is pure Python), then
+#   check_setuptools.sh build_ext PYTHON  pylog-cext's wheel built and installed
+#       into a directory on PYTHONPATH (pip wheel, pip install --target) by
+#       PYTHON when it has pip, setuptools and wheel, else by /usr/bin/python3
+#       (the package is pure Python), then
 #       `setup.py build_ext --inplace` and tests/test_spam.py (run_unittest.py)
 #   check_setuptools.sh pip PYTHON  a venv of PYTHON (--system-site-packages,
 #       for its setuptools, wheel and pytest), pylog-cext and then the example
@@ -33,10 +34,10 @@ cd "$work/project"
 case $mode in
 build_ext)
     builder=$python
-    "$python" -c 'import setuptools, wheel' 2>/dev/null || builder=/usr/bin/python3
+    "$python" -c 'import pip, setuptools, wheel' 2>/dev/null || builder=/usr/bin/python3
     "$builder" -m pip wheel -q --no-build-isolation --no-index --no-deps -w "$work/wheels" \
         "$work/tree/packaging/python"
-    "$python" -m pip install -q --no-index --no-deps --target "$work/site" "$work"/wheels/*.whl
+    "$builder" -m pip install -q --no-index --no-deps --target "$work/site" "$work"/wheels/*.whl
     PYTHONPATH=$work/site "$python" setup.py build_ext --inplace
     PYTHONPATH=$PWD "$python" "$repo/testing/run_unittest.py" tests/test_spam.py
     ;;
