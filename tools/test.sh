@@ -137,7 +137,7 @@ test_consumer() {
 
 checks() {
     check "filter spec fuzz (100k inputs, ASan+UBSan)" tools/fuzz.sh -runs=100000
-    check "setuptools example, pip install + pytest caplog (/usr/bin/python3)" \
+    check "setuptools example via pylog-cext: pip install, pytest caplog, release build (/usr/bin/python3)" \
         tools/check_setuptools.sh pip /usr/bin/python3
     check "amalgamation: warning-free builds, Python-level suite against it" \
         tools/check_amalgamation.sh python3 "${found[@]}"
