@@ -121,8 +121,8 @@ guard_depth() {
     done <"$1"
 }
 
-declare -A inlined=()   # real path -> 1: already in the output being written
-declare -A in_header=() # real path -> 1: inlined into the generated pylog.h
+declare -A inlined=()   # normalized path -> 1: already in the output being written
+declare -A in_header=() # normalized path -> 1: inlined into the generated pylog.h
 
 # emit FILE MODE: writes FILE to stdout with its pylog includes resolved.
 # MODE "header": building pylog.h (the headers it includes are inlined);
