@@ -20,7 +20,7 @@ python=${1:-/usr/bin/python3}
 repo=$(cd "$(dirname "$0")/.." && pwd -P)
 work=$(mktemp -d "${TMPDIR:-/tmp}/pylog-cmake.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-export PYTHONDONTWRITEBYTECODE=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+export PYTHONDONTWRITEBYTECODE=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 tree=$work/tree
 "$repo/tools/copy_tree.sh" "$tree"
 cmake --version | head -n 1

@@ -26,7 +26,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd -P)
 work=$(mktemp -d "${TMPDIR:-/tmp}/pylog-setuptools.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 "$repo/tools/copy_tree.sh" "$work/tree"
-export PYTHONDONTWRITEBYTECODE=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+export PYTHONDONTWRITEBYTECODE=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 "$python" --version
 cp -R "$work/tree/examples/setuptools" "$work/project"
 cd "$work/project"
