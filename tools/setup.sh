@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(bazel-bootstrap googletest libgtest-dev libbenchmark-dev pybind11-dev
           python3-dev python3-pytest python3-setuptools python3-wheel python3-pip
-          clang libclang-rt-14-dev binutils valgrind patchelf)
+          clang libclang-rt-14-dev binutils valgrind patchelf
+          cmake meson ninja-build pkg-config python3-mesonpy python3-venv)
 
 missing=()
 for pkg in "${packages[@]}"; do

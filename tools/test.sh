@@ -9,9 +9,10 @@
 #       from tools/python314.sh (Debian sid's packages, unpacked into a cache;
 #       failing to get it is a failure), python3
 #       on PATH last, then again under --config=asan (ASan+UBSan); then the
-#       checks outside Bazel (fuzzing, the setuptools,
-#       pytest, abi3 and external-consumer examples). One line per version and one
-#       for the checks, then the sum.
+#       checks outside Bazel (fuzzing, the amalgamation against the Python-level
+#       suite, the pylog-cext package and pkg-config, CMake, meson-python, the
+#       setuptools, pytest, abi3 and external-consumer examples). One line per
+#       version and one for the checks, then the sum.
 # Last line: "tests: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -136,8 +137,16 @@ test_consumer() {
 
 checks() {
     check "filter spec fuzz (100k inputs, ASan+UBSan)" tools/fuzz.sh -runs=100000
-    check "setuptools example, pip install + pytest caplog (/usr/bin/python3)" \
+    check "setuptools example via pylog-cext: pip install, pytest caplog, release build (/usr/bin/python3)" \
         tools/check_setuptools.sh pip /usr/bin/python3
+    check "amalgamation: warning-free builds, Python-level suite against it" \
+        tools/check_amalgamation.sh python3 "${found[@]}"
+    check "pylog-cext package, pylog.pc, pkg-config Makefile example" \
+        tools/check_package.sh /usr/bin/python3
+    check "CMake: find_package (package, cmake --install), add_subdirectory, examples/cmake" \
+        tools/check_cmake.sh /usr/bin/python3
+    check "Meson: examples/meson-python via subproject and pkg-config" \
+        tools/check_meson.sh /usr/bin/python3
     if [[ ${#found[@]} -gt 0 ]]; then
         check "abi3 example: one plain build (limited API 3.8), run under every CPython found" \
             tools/check_abi3.sh "${found[@]}"

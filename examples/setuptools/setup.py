@@ -1,15 +1,18 @@
 """setup.py of pylog's setuptools example: the `spam` extension module with
-pylog compiled in. pylog is vendored the documented way: a copy of pylog's
-`pylog/` folder next to this file (in pylog's repository a symlink to the
-library itself), its .c files compiled with the module's, hidden visibility.
+pylog compiled in. pylog comes from the pylog-cext package (build time only):
+the `import` and the two Extension arguments marked "pylog" are all a
+project adds; pyproject.toml lists pylog-cext in build-system.requires.
 
-    python setup.py build_ext --inplace     # then: python -c "import spam"
+    python -m pip install .                  # build isolation: fetches pylog-cext
     python -m pip install --no-build-isolation --no-index .
-                                             # needs `wheel` with setuptools < 70.1
-tools/check_setuptools.sh builds and tests it both ways.
-"""
-import glob
+                                             # offline: pylog-cext installed already
+    python setup.py build_ext --inplace      # the same, old style
 
+A release build that removes DEBUG and INFO statements at compile time
+uncomments the define_macros line.
+tools/check_setuptools.sh builds and tests it these ways.
+"""
+import pylog_cext  # pylog
 from setuptools import Extension, setup
 
 setup(
@@ -18,12 +21,9 @@ setup(
     ext_modules=[
         Extension(
             "spam",
-            sources=["spam.c"] + sorted(glob.glob("pylog/*.c")),
-            depends=glob.glob("pylog/*.h") + glob.glob("pylog/internal/*.h"),
-            include_dirs=["."],  # for "pylog/pylog.h"
-            # no -std=: it would apply to spam.c too, and pylog needs none
-            extra_compile_args=["-fvisibility=hidden"],
-            extra_link_args=["-pthread"],  # libpthread on glibc < 2.34
+            sources=["spam.c"] + pylog_cext.get_sources(),  # pylog
+            include_dirs=[pylog_cext.get_include()],  # pylog
+            # define_macros=[("PYLOG_MAX_LEVEL", "WARN")],  # release build
         )
     ],
 )

@@ -1,6 +1,6 @@
 /*
  * spam.c: the extension module of the setuptools example. setup.py compiles
- * it together with pylog's sources (vendored in ./pylog); it includes only
+ * it with pylog's amalgamation (from the pylog-cext package); it includes only
  * "pylog/pylog.h" and installs pylog with its defaults when imported.
  */
 #include "pylog/pylog.h" /* first: it includes Python.h */

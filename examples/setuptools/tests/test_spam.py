@@ -19,7 +19,7 @@ class SpamTest(unittest.TestCase):
         logging.getLogger().removeHandler(self.handler)
         logging.getLogger().setLevel(logging.WARNING)
 
-    def test_records_arrive_from_the_vendored_build(self):
+    def test_records_arrive_from_the_setuptools_build(self):
         spam.eat(5)
         self.assertEqual([(r.name, r.levelname, r.getMessage()) for r in self.records], [
             ("spam", "DEBUG", "opening tin 5"),
