@@ -203,7 +203,10 @@ compat_attached_tstate(void)
         return NULL;
     }
     tstate = compat_current_tstate();
+#elif PY_VERSION_HEX >= 0x030D0000
+    tstate = PyThreadState_GetUnchecked();
 #else
+    /* Delete when 3.12 is no longer supported (public from 3.13). */
     tstate = _PyThreadState_UncheckedGet();
 #endif
     if (tstate == NULL || COMPAT_RUNNING(0x030C0000)) {
