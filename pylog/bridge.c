@@ -21,6 +21,7 @@
 #include "internal/record_keys.h"
 #include "internal/record_pristine.h"
 #include "internal/registry.h"
+#include "internal/slot.h"
 #include "internal/stats.h"
 #include "internal/threshold.h"
 
@@ -169,6 +170,7 @@ pylog_internal_bridge_deliver(const site_call *call, const char *text,
     }
     else if (enabled > 0) {
         pylog_internal_stats_count(STATS_EMITTED);
+        pylog_internal_slot_count_emitted(call->site);
     }
     Py_XDECREF(logger);
 }

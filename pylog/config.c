@@ -2,7 +2,8 @@
  * config.c: the installed configuration every thread reads (prefix,
  * default target, filter rules, caching mode): pylog_config_init, the
  * checks and the build of a pylog_config into the data that lifecycle.c
- * publishes at install, and the run-time filter setters.
+ * publishes at install (with the start-up site queries, which lifecycle.c
+ * hands to sites.c), and the run-time filter setters.
  *
  * Globals:
  *   config_state    installed flag, prefix, default target and filter rules;
@@ -17,6 +18,7 @@
 #include "internal/filter_spec.h"
 #include "internal/generation.h"
 #include "internal/name.h"
+#include "internal/site_query.h"
 #include "internal/tunables.h"
 
 #include <pthread.h>
@@ -29,10 +31,16 @@ struct config_data {
     char *default_target; /* owned; NULL: the file's stem */
     filter_rules filters;
     int caching;
+    site_query_list site_queries; /* owned until taken at install */
 };
 
-#define CONFIG_DATA_EMPTY \
-    {0, NULL, NULL, {PYLOG_LEVEL_OFF, NULL, 0, 0}, PYLOG_CACHE_LOGGERS_AND_LEVELS}
+#define CONFIG_DATA_EMPTY                                    \
+    {0,                                                      \
+     NULL,                                                   \
+     NULL,                                                   \
+     {PYLOG_LEVEL_OFF, NULL, 0, 0},                          \
+     PYLOG_CACHE_LOGGERS_AND_LEVELS,                         \
+     SITE_QUERY_LIST_EMPTY}
 
 static pthread_mutex_t config_lock = PTHREAD_MUTEX_INITIALIZER;
 static config_data config_state = CONFIG_DATA_EMPTY;
@@ -55,6 +63,8 @@ pylog_config_init(pylog_config *config)
     config->delivery = PYLOG_DELIVERY_AUTO;
     config->queue_capacity = PYLOG_TUNE_QUEUE_CAPACITY;
     config->flush_stall_ms = PYLOG_TUNE_FLUSH_STALL_MS;
+    config->site_control = NULL;
+    config->site_env_var = "PYLOG_SITES";
 }
 
 static int
@@ -193,6 +203,63 @@ config_apply_spec(filter_rules *table, const char *spec, int strict,
     return 0;
 }
 
+/* Parse the site queries of `text` into *list. A bad query raises
+ * ValueError when `strict`, else warns (RuntimeWarning) and is skipped.
+ * GIL: held. 0, or -1 with an exception set. `origin` names the text in
+ * messages. */
+static int
+config_parse_site_queries(site_query_list *list, const char *text,
+                          int strict, const char *origin)
+{
+    site_query_cursor cursor;
+    site_query_error error;
+    site_query *query;
+    int status;
+
+    pylog_internal_site_query_start(&cursor, text);
+    while ((status = pylog_internal_site_query_next(&cursor, &query,
+                                                    &error))) {
+        if (status > 0) {
+            if (pylog_internal_site_query_list_add(list, query) < 0) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            continue;
+        }
+        if (error.no_memory) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        /* PyErr_Format has no "%.*s": name the word as an object */
+        PyObject *bad = PyUnicode_DecodeUTF8(
+            text + error.offset, (Py_ssize_t)error.length, "replace");
+        if (bad == NULL) {
+            return -1;
+        }
+        if (strict) {
+            PyErr_Format(PyExc_ValueError,
+                         "pylog_install: %s: bad query %zu, at offset %zu"
+                         "%s%U%s: %s",
+                         origin, error.index + 1, error.offset,
+                         error.length > 0 ? " ('" : "", bad,
+                         error.length > 0 ? "')" : "", error.reason);
+            Py_DECREF(bad);
+            return -1;
+        }
+        status = PyErr_WarnFormat(PyExc_RuntimeWarning, 1,
+                                  "pylog: %s: skipping bad query %zu, at "
+                                  "offset %zu%s%U%s: %s",
+                                  origin, error.index + 1, error.offset,
+                                  error.length > 0 ? " ('" : "", bad,
+                                  error.length > 0 ? "')" : "", error.reason);
+        Py_DECREF(bad);
+        if (status < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* A heap copy of `text` (NULL stays NULL). 0, or -1 with MemoryError. */
 static int
 config_copy_string(const char *text, char **copy)
@@ -216,6 +283,7 @@ config_data_clear(config_data *data)
     free(data->prefix);
     free(data->default_target);
     pylog_internal_filter_rules_clear(&data->filters);
+    pylog_internal_site_query_list_clear(&data->site_queries);
     data->installed = 0;
     data->prefix = NULL;
     data->default_target = NULL;
@@ -284,6 +352,17 @@ pylog_internal_config_build(const pylog_config *config)
         config_apply_spec(&fresh->filters, env, 0, config->env_var) < 0) {
         goto error;
     }
+    if (config->site_control != NULL &&
+        config_parse_site_queries(&fresh->site_queries, config->site_control,
+                                  1, "site_control") < 0) {
+        goto error;
+    }
+    env = config->site_env_var != NULL ? getenv(config->site_env_var) : NULL;
+    if (env != NULL &&
+        config_parse_site_queries(&fresh->site_queries, env, 0,
+                                  config->site_env_var) < 0) {
+        goto error;
+    }
     fresh->caching = config->caching;
     fresh->installed = 1;
     return fresh;
@@ -300,6 +379,14 @@ pylog_internal_config_free(config_data *data)
         config_data_clear(data);
         free(data);
     }
+}
+
+void
+pylog_internal_config_take_site_queries(config_data *data,
+                                        site_query_list *queries)
+{
+    *queries = data->site_queries;
+    data->site_queries = (site_query_list)SITE_QUERY_LIST_EMPTY;
 }
 
 void
@@ -399,6 +486,19 @@ pylog_internal_config_threshold(const char *target, const char *file)
     pthread_mutex_unlock(&config_lock);
     free(dotted);
     return threshold;
+}
+
+char *
+pylog_internal_config_target_name(const char *target, const char *file)
+{
+    char *name;
+
+    /* config_lock: held for the copy; released before returning. */
+    pthread_mutex_lock(&config_lock);
+    name = pylog_internal_name_build(NULL, target,
+                                     config_state.default_target, file);
+    pthread_mutex_unlock(&config_lock);
+    return name;
 }
 
 char *

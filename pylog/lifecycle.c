@@ -1,6 +1,7 @@
 /*
  * lifecycle.c: pylog's life in a process: pylog_install (and try_init,
- * init), which undoes every step it made when a later one fails; the
+ * init), which undoes every step it made when a later one fails and puts
+ * every site's switch back to default before the start-up site queries; the
  * atexit hook that uninstalls while the interpreter is still whole; the
  * fork handlers of every file that owns a lock or per-process state; and
  * installing again after Py_Finalize() and a new Py_Initialize().
@@ -27,6 +28,7 @@
 #include "internal/logging_hooks.h"
 #include "internal/queue.h"
 #include "internal/record_origin.h"
+#include "internal/sites.h"
 
 #include <pthread.h>
 
@@ -180,6 +182,7 @@ pylog_install(const pylog_config *config)
 {
     int gil = Py_IsInitialized() ? pylog_internal_compat_gil()
                                  : COMPAT_GIL_NONE;
+    site_query_list site_queries;
     config_data *fresh;
 
     /* Without an interpreter, or without the GIL, no exception can be set. */
@@ -230,7 +233,11 @@ pylog_install(const pylog_config *config)
         lifecycle_step_done(5) < 0) {
         goto close_delivery;
     }
+    pylog_internal_config_take_site_queries(fresh, &site_queries);
     pylog_internal_config_publish(fresh);
+    /* Every site back to default, then the start-up queries: the
+       generation started next publishes the switches with the rest. */
+    pylog_internal_sites_start(&site_queries);
     pylog_internal_generation_start();
     return PYLOG_OK;
 

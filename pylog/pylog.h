@@ -283,13 +283,14 @@ pylog_kv_obj(const char *key, PyObject *value)
  * costs; when one expansion is given many origins (in a function that
  * forwards its caller's), the record of an origin other than the last one
  * costs a new record template. */
-#define PYLOG_LOG_AT(LEVEL, AT_FILE, AT_LINE, AT_FUNC, ...)                        \
-    do {                                                                  \
-        if (PYLOG_INTERNAL_KEPT(LEVEL))                                   \
-            PYLOG_INTERNAL_LOG_AT(PYLOG_INTERNAL_TARGET, LEVEL, AT_FILE,      \
-                                  AT_LINE, AT_FUNC, __VA_ARGS__);                     \
-        else                                                              \
-            PYLOG_INTERNAL_STRIPPED(__VA_ARGS__);                         \
+#define PYLOG_LOG_AT(LEVEL, AT_FILE, AT_LINE, AT_FUNC, ...)                 \
+    do {                                                                    \
+        if (PYLOG_INTERNAL_KEPT(LEVEL))                                     \
+            PYLOG_INTERNAL_LOG_AT(PYLOG_INTERNAL_KEPT_INIT(LEVEL),          \
+                                  PYLOG_INTERNAL_TARGET, LEVEL, AT_FILE,    \
+                                  AT_LINE, AT_FUNC, __VA_ARGS__);           \
+        else                                                                \
+            PYLOG_INTERNAL_STRIPPED(__VA_ARGS__);                           \
     } while (0)
 
 /* PYLOG_EXCEPTION(fmt, ...): an ERROR statement whose record carries the
@@ -299,8 +300,8 @@ pylog_kv_obj(const char *key, PyObject *value)
  *     if (!PyArg_ParseTuple(args, "i", &n)) { PYLOG_EXCEPTION("bad args"); ...
  * Removed like PYLOG_ERROR. */
 #if PYLOG_LEVEL_ERROR >= PYLOG_INTERNAL_MAX_LEVEL
-#define PYLOG_EXCEPTION(...)                                           \
-    PYLOG_INTERNAL_LOG_EXTRA(PYLOG_INTERNAL_TARGET, PYLOG_LEVEL_ERROR, \
+#define PYLOG_EXCEPTION(...)                                              \
+    PYLOG_INTERNAL_LOG_EXTRA(1, PYLOG_INTERNAL_TARGET, PYLOG_LEVEL_ERROR, \
                              1, NULL, 0, __VA_ARGS__)
 #else
 #define PYLOG_EXCEPTION(...) PYLOG_INTERNAL_STRIPPED(__VA_ARGS__)
@@ -315,6 +316,179 @@ pylog_kv_obj(const char *key, PyObject *value)
 #define PYLOG_LOG_KV(LEVEL, KVS, N, ...)                                  \
     PYLOG_INTERNAL_LOG_EXTRA_IF_KEPT(PYLOG_INTERNAL_TARGET, LEVEL, 0, KVS, \
                                      N, __VA_ARGS__)
+
+/* ------------------------------------------------------------------------
+ * Rate-limited statements, as abseil's LOG_EVERY_N and friends. For each
+ * level (TRACE DEBUG INFO WARN WARNING ERROR CRITICAL) and for PYLOG_LOG:
+ *
+ * PYLOG_<LEVEL>_EVERY_N(n, fmt, ...): the 1st, n+1th, 2n+1th... occurrence.
+ * PYLOG_<LEVEL>_FIRST_N(n, fmt, ...): the first n occurrences.
+ * PYLOG_<LEVEL>_EVERY_N_SEC(seconds, fmt, ...): the first occurrence, then
+ *     at most one per `seconds` (a double) on the monotonic clock.
+ * PYLOG_<LEVEL>_EVERY_POW_2(fmt, ...): the 1st, 2nd, 4th, 8th... occurrence.
+ * PYLOG_LOG_EVERY_N(level, n, fmt, ...), PYLOG_LOG_FIRST_N(level, n, ...),
+ * PYLOG_LOG_EVERY_N_SEC(level, seconds, ...), PYLOG_LOG_EVERY_POW_2(level,
+ * fmt, ...): the same at any level.
+ *     for (size_t i = 0; i < n; i++) {
+ *         PYLOG_WARN_EVERY_N_SEC(1.0, "slow item %zu", i);
+ *
+ * An occurrence is a call that passed the level gates (pylog's filters and
+ * the site's switch; the logger's level too when the calling thread can ask
+ * it, see README): the disabled path stays as it is, two loads and a
+ * compare. Occurrences are counted per site, exactly under any number of
+ * threads, without a lock (one atomic add per occurrence). Every record of
+ * a rate-limited statement carries `pylog_count`: the site's occurrences
+ * so far, this one included. n and seconds are evaluated, as a double, only
+ * when the level passes: n < 1 for EVERY_N means every occurrence, for
+ * FIRST_N none; seconds <= 0 (or NaN) means every occurrence. Removed by
+ * PYLOG_MAX_LEVEL like the plain statements, and type-checked when removed.
+ */
+
+#if PYLOG_LEVEL_TRACE >= PYLOG_INTERNAL_MAX_LEVEL
+#define PYLOG_INTERNAL_KEEP_TRACE 1
+#else
+#define PYLOG_INTERNAL_KEEP_TRACE 0
+#endif
+
+#if PYLOG_LEVEL_DEBUG >= PYLOG_INTERNAL_MAX_LEVEL
+#define PYLOG_INTERNAL_KEEP_DEBUG 1
+#else
+#define PYLOG_INTERNAL_KEEP_DEBUG 0
+#endif
+
+#if PYLOG_LEVEL_INFO >= PYLOG_INTERNAL_MAX_LEVEL
+#define PYLOG_INTERNAL_KEEP_INFO 1
+#else
+#define PYLOG_INTERNAL_KEEP_INFO 0
+#endif
+
+#if PYLOG_LEVEL_WARN >= PYLOG_INTERNAL_MAX_LEVEL
+#define PYLOG_INTERNAL_KEEP_WARN 1
+#else
+#define PYLOG_INTERNAL_KEEP_WARN 0
+#endif
+
+#if PYLOG_LEVEL_WARNING >= PYLOG_INTERNAL_MAX_LEVEL
+#define PYLOG_INTERNAL_KEEP_WARNING 1
+#else
+#define PYLOG_INTERNAL_KEEP_WARNING 0
+#endif
+
+#if PYLOG_LEVEL_ERROR >= PYLOG_INTERNAL_MAX_LEVEL
+#define PYLOG_INTERNAL_KEEP_ERROR 1
+#else
+#define PYLOG_INTERNAL_KEEP_ERROR 0
+#endif
+
+#if PYLOG_LEVEL_CRITICAL >= PYLOG_INTERNAL_MAX_LEVEL
+#define PYLOG_INTERNAL_KEEP_CRITICAL 1
+#else
+#define PYLOG_INTERNAL_KEEP_CRITICAL 0
+#endif
+
+#define PYLOG_TRACE_EVERY_N(N, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_TRACE, PYLOG_LEVEL_TRACE, \
+                        PYLOG_INTERNAL_KIND_EVERY_N, N, __VA_ARGS__)
+#define PYLOG_TRACE_FIRST_N(N, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_TRACE, PYLOG_LEVEL_TRACE, \
+                        PYLOG_INTERNAL_KIND_FIRST_N, N, __VA_ARGS__)
+#define PYLOG_TRACE_EVERY_N_SEC(SECONDS, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_TRACE, PYLOG_LEVEL_TRACE, \
+                        PYLOG_INTERNAL_KIND_EVERY_N_SEC, SECONDS, __VA_ARGS__)
+#define PYLOG_TRACE_EVERY_POW_2(...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_TRACE, PYLOG_LEVEL_TRACE, \
+                        PYLOG_INTERNAL_KIND_EVERY_POW_2, 0, __VA_ARGS__)
+
+#define PYLOG_DEBUG_EVERY_N(N, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_DEBUG, PYLOG_LEVEL_DEBUG, \
+                        PYLOG_INTERNAL_KIND_EVERY_N, N, __VA_ARGS__)
+#define PYLOG_DEBUG_FIRST_N(N, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_DEBUG, PYLOG_LEVEL_DEBUG, \
+                        PYLOG_INTERNAL_KIND_FIRST_N, N, __VA_ARGS__)
+#define PYLOG_DEBUG_EVERY_N_SEC(SECONDS, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_DEBUG, PYLOG_LEVEL_DEBUG, \
+                        PYLOG_INTERNAL_KIND_EVERY_N_SEC, SECONDS, __VA_ARGS__)
+#define PYLOG_DEBUG_EVERY_POW_2(...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_DEBUG, PYLOG_LEVEL_DEBUG, \
+                        PYLOG_INTERNAL_KIND_EVERY_POW_2, 0, __VA_ARGS__)
+
+#define PYLOG_INFO_EVERY_N(N, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_INFO, PYLOG_LEVEL_INFO, \
+                        PYLOG_INTERNAL_KIND_EVERY_N, N, __VA_ARGS__)
+#define PYLOG_INFO_FIRST_N(N, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_INFO, PYLOG_LEVEL_INFO, \
+                        PYLOG_INTERNAL_KIND_FIRST_N, N, __VA_ARGS__)
+#define PYLOG_INFO_EVERY_N_SEC(SECONDS, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_INFO, PYLOG_LEVEL_INFO, \
+                        PYLOG_INTERNAL_KIND_EVERY_N_SEC, SECONDS, __VA_ARGS__)
+#define PYLOG_INFO_EVERY_POW_2(...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_INFO, PYLOG_LEVEL_INFO, \
+                        PYLOG_INTERNAL_KIND_EVERY_POW_2, 0, __VA_ARGS__)
+
+#define PYLOG_WARN_EVERY_N(N, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_WARN, PYLOG_LEVEL_WARN, \
+                        PYLOG_INTERNAL_KIND_EVERY_N, N, __VA_ARGS__)
+#define PYLOG_WARN_FIRST_N(N, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_WARN, PYLOG_LEVEL_WARN, \
+                        PYLOG_INTERNAL_KIND_FIRST_N, N, __VA_ARGS__)
+#define PYLOG_WARN_EVERY_N_SEC(SECONDS, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_WARN, PYLOG_LEVEL_WARN, \
+                        PYLOG_INTERNAL_KIND_EVERY_N_SEC, SECONDS, __VA_ARGS__)
+#define PYLOG_WARN_EVERY_POW_2(...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_WARN, PYLOG_LEVEL_WARN, \
+                        PYLOG_INTERNAL_KIND_EVERY_POW_2, 0, __VA_ARGS__)
+
+#define PYLOG_WARNING_EVERY_N(N, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_WARNING, PYLOG_LEVEL_WARNING, \
+                        PYLOG_INTERNAL_KIND_EVERY_N, N, __VA_ARGS__)
+#define PYLOG_WARNING_FIRST_N(N, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_WARNING, PYLOG_LEVEL_WARNING, \
+                        PYLOG_INTERNAL_KIND_FIRST_N, N, __VA_ARGS__)
+#define PYLOG_WARNING_EVERY_N_SEC(SECONDS, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_WARNING, PYLOG_LEVEL_WARNING, \
+                        PYLOG_INTERNAL_KIND_EVERY_N_SEC, SECONDS, __VA_ARGS__)
+#define PYLOG_WARNING_EVERY_POW_2(...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_WARNING, PYLOG_LEVEL_WARNING, \
+                        PYLOG_INTERNAL_KIND_EVERY_POW_2, 0, __VA_ARGS__)
+
+#define PYLOG_ERROR_EVERY_N(N, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_ERROR, PYLOG_LEVEL_ERROR, \
+                        PYLOG_INTERNAL_KIND_EVERY_N, N, __VA_ARGS__)
+#define PYLOG_ERROR_FIRST_N(N, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_ERROR, PYLOG_LEVEL_ERROR, \
+                        PYLOG_INTERNAL_KIND_FIRST_N, N, __VA_ARGS__)
+#define PYLOG_ERROR_EVERY_N_SEC(SECONDS, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_ERROR, PYLOG_LEVEL_ERROR, \
+                        PYLOG_INTERNAL_KIND_EVERY_N_SEC, SECONDS, __VA_ARGS__)
+#define PYLOG_ERROR_EVERY_POW_2(...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_ERROR, PYLOG_LEVEL_ERROR, \
+                        PYLOG_INTERNAL_KIND_EVERY_POW_2, 0, __VA_ARGS__)
+
+#define PYLOG_CRITICAL_EVERY_N(N, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_CRITICAL, PYLOG_LEVEL_CRITICAL, \
+                        PYLOG_INTERNAL_KIND_EVERY_N, N, __VA_ARGS__)
+#define PYLOG_CRITICAL_FIRST_N(N, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_CRITICAL, PYLOG_LEVEL_CRITICAL, \
+                        PYLOG_INTERNAL_KIND_FIRST_N, N, __VA_ARGS__)
+#define PYLOG_CRITICAL_EVERY_N_SEC(SECONDS, ...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_CRITICAL, PYLOG_LEVEL_CRITICAL, \
+                        PYLOG_INTERNAL_KIND_EVERY_N_SEC, SECONDS, __VA_ARGS__)
+#define PYLOG_CRITICAL_EVERY_POW_2(...) \
+    PYLOG_INTERNAL_RATE(PYLOG_INTERNAL_KEEP_CRITICAL, PYLOG_LEVEL_CRITICAL, \
+                        PYLOG_INTERNAL_KIND_EVERY_POW_2, 0, __VA_ARGS__)
+
+#define PYLOG_LOG_EVERY_N(LEVEL, N, ...) \
+    PYLOG_INTERNAL_LOG_RATE_IF_KEPT(LEVEL, PYLOG_INTERNAL_KIND_EVERY_N, N, \
+                                    __VA_ARGS__)
+#define PYLOG_LOG_FIRST_N(LEVEL, N, ...) \
+    PYLOG_INTERNAL_LOG_RATE_IF_KEPT(LEVEL, PYLOG_INTERNAL_KIND_FIRST_N, N, \
+                                    __VA_ARGS__)
+#define PYLOG_LOG_EVERY_N_SEC(LEVEL, SECONDS, ...)                       \
+    PYLOG_INTERNAL_LOG_RATE_IF_KEPT(LEVEL, PYLOG_INTERNAL_KIND_EVERY_N_SEC, \
+                                    SECONDS, __VA_ARGS__)
+#define PYLOG_LOG_EVERY_POW_2(LEVEL, ...)                                  \
+    PYLOG_INTERNAL_LOG_RATE_IF_KEPT(LEVEL, PYLOG_INTERNAL_KIND_EVERY_POW_2, \
+                                    0, __VA_ARGS__)
 
 /* PYLOG_ENABLED(level): nonzero when a statement at `level` in this
  * translation unit's target would be logged; guards costly preparation.
@@ -386,6 +560,16 @@ typedef struct pylog_config {
      * (1 up to PYLOG_FLUSH_STALL_MS_MAX milliseconds) before it gives up
      * with PYLOG_ERR_FLUSH_STALLED. Default 10000. */
     long flush_stall_ms;
+    /* Site queries applied at install (module.pylog.control()'s grammar),
+     * separated by ';', e.g. "file io.c line 40-60 on; func parse* off".
+     * Every site starts at "default", then these apply in order. A bad
+     * query fails pylog_install() with ValueError naming it and its
+     * position. Default NULL. */
+    const char *site_control;
+    /* The environment variable read at install, after site_control, with
+     * the same syntax; a bad query there is skipped with a RuntimeWarning
+     * naming it and the rest applies. NULL: none. Default "PYLOG_SITES". */
+    const char *site_env_var;
 } pylog_config;
 
 #define PYLOG_QUEUE_CAPACITY_MAX ((size_t)1 << 24)
@@ -401,8 +585,9 @@ PYLOG_API void pylog_config_init(pylog_config *config);
  * and then nothing is installed: TypeError for a NULL config or a NULL
  * target in target_filters, ValueError for a level out of range (filters
  * take 0..PYLOG_LEVEL_OFF, target rules also PYLOG_LEVEL_NOTSET = ignore),
- * an empty target, an unknown caching mode or a bad filter_spec directive,
- * RuntimeWarning turned into an error for a bad environment directive, or
+ * an empty target, an unknown caching mode, a bad filter_spec directive
+ * or a bad site_control query, RuntimeWarning turned into an error for a
+ * bad directive or query in the environment, or
  * whatever importing `logging` raised; ImportError in a sub-interpreter
  * (pylog serves the main interpreter only: see "Sub-interpreters" in the
  * README), checked before "already installed". Without an interpreter or
@@ -495,8 +680,11 @@ PYLOG_API void pylog_vlog(int level, const char *target, const char *file,
 PYLOG_API int pylog_flush(void);
 
 /* Add `module.pylog`, a control object with reset(), set_filter(level),
- * set_target_filter(target, level), filters(), stats() and flush(); levels
- * are ints or names. Call it from PyInit_* after creating the module.
+ * set_target_filter(target, level), filters(), stats(), flush(), and the
+ * site registry: sites() (every statement compiled into the extension),
+ * control(query) (switch sites on, off or back to default, e.g.
+ * "file io.c line 40-60 on") and site_table(); levels are ints or names.
+ * Call it from PyInit_* after creating the module.
  * GIL: must be held. `module` is borrowed. 0, or -1 with an exception set
  * (TypeError when `module` is not a module). */
 PYLOG_API int pylog_add_control(PyObject *module);

@@ -1,8 +1,10 @@
 /*
  * slot.c: refreshing and reading a statement's cache slot outside its
  * inline fast path (internal/site.h documents the slot): the threshold of
- * pylog's filters computed once per generation, and raised to Python's
- * levels once the bridge has learnt them.
+ * pylog's filters computed once per generation (or the site's switch:
+ * "off" lets nothing pass, "on" everything, with the FORCED bit that no
+ * later gate vetoes), raised to Python's levels once the bridge has learnt
+ * them; and the site's count of records sent.
  * No globals, no locks of its own (config.c's lock is taken for a refresh).
  * GIL: never needed here.
  */
@@ -33,17 +35,31 @@ uint64_t
 pylog_internal_slot_state(const site_call *call, uint64_t generation)
 {
     uint64_t state = __atomic_load_n(&call->site->state, __ATOMIC_ACQUIRE);
+    uint64_t stored;
     int threshold;
 
     if ((state >> PYLOG_INTERNAL_GENERATION_SHIFT) == generation) {
         return state;
     }
-    threshold = pylog_internal_config_threshold(call->target, call->unit_file);
-    if (threshold < 0) {
-        return 0;
+    /* relaxed: the mode was stored before the generation the caller loaded
+       with acquire (sites.c starts one after every switch) */
+    switch (__atomic_load_n(&call->site->mode, __ATOMIC_RELAXED)) {
+    case PYLOG_INTERNAL_MODE_OFF:
+        stored = SLOT_STORED_MAX;
+        break;
+    case PYLOG_INTERNAL_MODE_ON:
+        stored = PYLOG_INTERNAL_FORCED; /* threshold 0: every level */
+        break;
+    default:
+        threshold =
+            pylog_internal_config_threshold(call->target, call->unit_file);
+        if (threshold < 0) {
+            return 0;
+        }
+        stored = slot_stored(threshold);
+        break;
     }
-    state = (generation << PYLOG_INTERNAL_GENERATION_SHIFT) |
-            slot_stored(threshold);
+    state = (generation << PYLOG_INTERNAL_GENERATION_SHIFT) | stored;
     /* release: pairs with the acquire load above on other threads. Racing
        refreshes may store an older generation; that slot is merely stale. */
     __atomic_store_n(&call->site->state, state, __ATOMIC_RELEASE);
@@ -58,7 +74,7 @@ pylog_internal_slot_decide(uint64_t state, int level)
         (state & PYLOG_INTERNAL_THRESHOLD_MASK)) {
         return SLOT_OFF;
     }
-    if ((state & PYLOG_INTERNAL_RESOLVED) != 0) {
+    if ((state & (PYLOG_INTERNAL_RESOLVED | PYLOG_INTERNAL_FORCED)) != 0) {
         return SLOT_ON;
     }
     return SLOT_ASK_PYTHON;
@@ -80,6 +96,13 @@ pylog_internal_slot_resolve(const site_call *call, uint64_t state,
     /* release: as in pylog_internal_slot_state() */
     __atomic_store_n(&call->site->state, state, __ATOMIC_RELEASE);
     return state;
+}
+
+void
+pylog_internal_slot_count_emitted(pylog_internal_site *site)
+{
+    /* relaxed: a counter publishes no other data */
+    __atomic_fetch_add(&site->emitted, 1, __ATOMIC_RELAXED);
 }
 
 #undef SLOT_STORED_MAX

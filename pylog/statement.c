@@ -1,8 +1,9 @@
 /*
  * statement.c: the out-of-line part of every statement whose inline fast
- * path did not skip it (pylog_internal_log, pylog_internal_enabled), and
- * the entry points for calls without a static slot of their own
- * (pylog_vlog). A statement leaves errno as it found it, on every path.
+ * path did not skip it (pylog_internal_log, pylog_internal_log_at,
+ * pylog_internal_log_rate, pylog_internal_enabled), and the entry points
+ * for calls without a static slot of their own (pylog_vlog). A statement
+ * leaves errno as it found it, on every path.
  * No globals, no locks of its own. GIL: never required here; delivery.c
  * decides who takes it.
  */
@@ -11,10 +12,12 @@
 #include "internal/dynamic_site.h"
 #include "internal/generation.h"
 #include "internal/message.h"
+#include "internal/rate.h"
 #include "internal/slot.h"
 #include "internal/stats.h"
 
 #include <errno.h>
+#include <limits.h>
 
 /* The decision before the GIL: SLOT_OFF also for "not installed" and for
  * invalid levels (counted as errors). */
@@ -39,21 +42,18 @@ statement_decide(const site_call *call)
     return pylog_internal_slot_decide(state, call->level);
 }
 
-/* Decide, format and deliver one call. `call_errno` is errno at the call:
- * the message's %m shows it. */
-static void statement_emit(const site_call *call, int call_errno,
-                           const char *fmt, va_list args)
+/* Format and deliver one call that passed the gates. `call_errno` is errno
+ * at the call: the message's %m shows it. */
+static void statement_deliver(const site_call *call, int call_errno,
+                              const char *fmt, va_list args)
     PYLOG_PRINTF_LIKE(3, 0);
 
 static void
-statement_emit(const site_call *call, int call_errno, const char *fmt,
-               va_list args)
+statement_deliver(const site_call *call, int call_errno, const char *fmt,
+                  va_list args)
 {
     message msg;
 
-    if (statement_decide(call) == SLOT_OFF) {
-        return;
-    }
     /* Format before any GIL: nobody waits on us while we do. */
     if (pylog_internal_message_format(&msg, call_errno, fmt, args) < 0) {
         pylog_internal_stats_count(STATS_ERRORS);
@@ -63,16 +63,44 @@ statement_emit(const site_call *call, int call_errno, const char *fmt,
     pylog_internal_message_release(&msg);
 }
 
+/* Decide, format and deliver one call. */
+static void statement_emit(const site_call *call, int call_errno,
+                           const char *fmt, va_list args)
+    PYLOG_PRINTF_LIKE(3, 0);
+
+static void
+statement_emit(const site_call *call, int call_errno, const char *fmt,
+               va_list args)
+{
+    if (statement_decide(call) != SLOT_OFF) {
+        statement_deliver(call, call_errno, fmt, args);
+    }
+}
+
+/* A statement whose target is not a constant (its descriptor cannot name
+ * it): the last one seen, for sites(). */
+static void
+statement_note_target(pylog_internal_site *site, const char *target)
+{
+    if ((site->flags & PYLOG_INTERNAL_SITE_TARGET_KNOWN) == 0 &&
+        __atomic_load_n(&site->last_target, __ATOMIC_RELAXED) != target) {
+        /* relaxed: only reported; the string is static (PYLOG_LOG_TARGET) */
+        __atomic_store_n(&site->last_target, target, __ATOMIC_RELAXED);
+    }
+}
+
 void
-pylog_internal_log(pylog_internal_site *site, int level,
+pylog_internal_log(const pylog_internal_site_entry *entry, int level,
                    const pylog_internal_extra *extra, const char *target,
-                   const char *file, int line, const char *func,
                    const char *fmt, ...)
 {
     int call_errno = errno;
-    site_call call = {site, level, target, file, file, func, line, extra, 0};
+    pylog_internal_site *site = entry->site;
+    site_call call = {site,       level,      target, site->file, site->file,
+                      site->func, site->line, extra,  0};
     va_list args;
 
+    statement_note_target(site, target);
     va_start(args, fmt);
     statement_emit(&call, call_errno, fmt, args);
     va_end(args);
@@ -80,20 +108,62 @@ pylog_internal_log(pylog_internal_site *site, int level,
 }
 
 void
-pylog_internal_log_at(pylog_internal_site *site, int level,
-                      const char *target, const char *unit_file,
-                      const char *file, int line, const char *func,
-                      const char *fmt, ...)
+pylog_internal_log_at(const pylog_internal_site_entry *entry, int level,
+                      const char *target, const char *file, int line,
+                      const char *func, const char *fmt, ...)
 {
     int call_errno = errno;
-    site_call call = {site,   level, target, unit_file,
-                      file,   func,  line,   NULL,
-                      1};
+    pylog_internal_site *site = entry->site;
+    site_call call = {site, level, target, site->file, file,
+                      func, line,  NULL,   1};
     va_list args;
 
+    statement_note_target(site, target);
     va_start(args, fmt);
     statement_emit(&call, call_errno, fmt, args);
     va_end(args);
+    errno = call_errno;
+}
+
+void
+pylog_internal_log_rate(const pylog_internal_site_entry *entry, int level,
+                        double param, const char *target, const char *fmt,
+                        ...)
+{
+    int call_errno = errno, send = 0;
+    pylog_internal_site *site = entry->site;
+    site_call call = {site,       level,      target, site->file, site->file,
+                      site->func, site->line, NULL,   0};
+    pylog_internal_extra extra = {0, NULL, 1};
+    pylog_kv count;
+    uint64_t occurrence;
+    slot_decision decision;
+    va_list args;
+
+    statement_note_target(site, target);
+    decision = statement_decide(&call);
+    /* An occurrence passed the gates: pylog's filters and the switch, and
+       Python's level when this thread can learn it without waiting for
+       the GIL (delivery_enabled answers 1 when it cannot). */
+    if (decision == SLOT_OFF ||
+        (decision == SLOT_ASK_PYTHON &&
+         !pylog_internal_delivery_enabled(&call))) {
+        errno = call_errno;
+        return;
+    }
+    occurrence = pylog_internal_rate_occur((pylog_internal_rate_site *)site,
+                                           param, &send);
+    if (send) {
+        count = pylog_kv_int("pylog_count",
+                             occurrence > (uint64_t)LLONG_MAX
+                                 ? LLONG_MAX
+                                 : (long long)occurrence);
+        extra.kvs = &count;
+        call.extra = &extra;
+        va_start(args, fmt);
+        statement_deliver(&call, call_errno, fmt, args);
+        va_end(args);
+    }
     errno = call_errno;
 }
 

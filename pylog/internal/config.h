@@ -9,6 +9,7 @@
 
 #include "../pylog.h"
 #include "filter.h"
+#include "site_query.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,17 +29,29 @@ PYLOG_API int pylog_internal_config_threshold(const char *target,
 PYLOG_API char *pylog_internal_config_logger_name(const char *target,
                                                   const char *file);
 
+/* A site's target as module.pylog.sites() shows it: dotted, without the
+ * prefix (the default target when `target` is NULL). A new heap string, or
+ * NULL when out of memory. Any thread; takes config_lock. */
+PYLOG_API char *pylog_internal_config_target_name(const char *target,
+                                                  const char *file);
+
 /* A copy of the current filters into *copy (free it with
  * pylog_internal_filter_rules_clear). 0, -1 when out of memory, or
  * PYLOG_ERR_NOT_INSTALLED. Any thread; takes config_lock. */
 PYLOG_API int pylog_internal_config_filters(filter_rules *copy);
 
 /* A configuration built from *config, not yet published: NULL with
- * TypeError/ValueError naming a bad field, a bad filter_spec directive, a
- * RuntimeWarning turned into an error for a bad environment directive, or
- * MemoryError. GIL: held. */
+ * TypeError/ValueError naming a bad field, a bad filter_spec directive or
+ * site_control query, a RuntimeWarning turned into an error for a bad
+ * environment directive or query, or MemoryError. GIL: held. */
 typedef struct config_data config_data;
 PYLOG_API config_data *pylog_internal_config_build(const pylog_config *config);
+
+/* Move the start-up site queries (config.site_control, then the
+ * environment's, parsed) out of *data into *queries; lifecycle.c applies
+ * them through sites.c once *data is published. */
+PYLOG_API void pylog_internal_config_take_site_queries(
+    config_data *data, site_query_list *queries);
 
 /* Free a configuration that was not published (NULL is fine). */
 PYLOG_API void pylog_internal_config_free(config_data *data);

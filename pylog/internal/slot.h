@@ -33,13 +33,15 @@ typedef struct site_call {
 
 /* What a slot's state says about a level. */
 typedef enum slot_decision {
-    SLOT_OFF,       /* filtered out */
-    SLOT_ON,        /* passes: emit without asking Python */
+    SLOT_OFF,       /* filtered out, or the site is switched off */
+    SLOT_ON,        /* passes: emit without asking Python (Python's levels
+                       are known to pass, or the site is switched on) */
     SLOT_ASK_PYTHON /* passes pylog's filters; Python's levels decide */
 } slot_decision;
 
-/* The slot's state for `generation`, refreshing the filter threshold when
- * the slot is stale. 0 when out of memory. GIL not required. */
+/* The slot's state for `generation`, refreshing the filter threshold (or
+ * the site's switch) when the slot is stale. 0 when out of memory. GIL not
+ * required. */
 PYLOG_API uint64_t pylog_internal_slot_state(const site_call *call,
                                              uint64_t generation);
 
@@ -52,6 +54,10 @@ PYLOG_API slot_decision pylog_internal_slot_decide(uint64_t state, int level);
 PYLOG_API uint64_t pylog_internal_slot_resolve(const site_call *call,
                                                uint64_t state,
                                                int python_threshold);
+
+/* One more record this site handed to a logger (module.pylog.sites()'
+ * `emitted`). Any thread; lock-free. */
+PYLOG_API void pylog_internal_slot_count_emitted(pylog_internal_site *site);
 
 #ifdef __cplusplus
 } /* extern "C" */
