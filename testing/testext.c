@@ -2,7 +2,8 @@
  * testext.c: an extension module for pylog's Python-level tests, built twice
  * (testext_a, testext_b: TESTEXT_NAME) to show that two extensions embedding
  * pylog in one process stay independent. Exposes the C API to Python, and
- * pylog's control object as `pylog`.
+ * pylog's control object as `pylog`. With testext_sites.c, its second
+ * translation unit (the site registry's statements).
  */
 #define PYLOG_TARGET "testext"
 #include "pylog/pylog.h"
@@ -53,6 +54,38 @@ testext_install(PyObject *module, PyObject *args)
         return NULL;
     }
     return PyLong_FromLong(status);
+}
+
+/* install_sites(site_control, site_env_var, filter=DEBUG) -> status:
+ * pylog_install() with the defaults but these (None: NULL). */
+static PyObject *
+testext_install_sites(PyObject *module, PyObject *args)
+{
+    pylog_config config;
+    int status;
+
+    (void)module;
+    pylog_config_init(&config);
+    if (!PyArg_ParseTuple(args, "zz|i", &config.site_control,
+                          &config.site_env_var, &config.filter)) {
+        return NULL;
+    }
+    status = pylog_install(&config);
+    if (status == PYLOG_ERR_PYTHON) {
+        return NULL;
+    }
+    return PyLong_FromLong(status);
+}
+
+/* whoami(): an INFO statement whose format names this module, so that each
+ * of testext_a and testext_b has a site the other has not. */
+static PyObject *
+testext_whoami(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    PYLOG_INFO("I am " TESTEXT_NAME_STRING(TESTEXT_NAME));
+    Py_RETURN_NONE;
 }
 
 static PyObject *
@@ -211,6 +244,8 @@ testext_stats(PyObject *module, PyObject *unused)
 
 static PyMethodDef testext_methods[] = {
     {"install", testext_install, METH_VARARGS, NULL},
+    {"install_sites", testext_install_sites, METH_VARARGS, NULL},
+    {"whoami", testext_whoami, METH_NOARGS, NULL},
     {"try_init", testext_try_init, METH_NOARGS, NULL},
     {"init", testext_init, METH_NOARGS, NULL},
     {"log", testext_log, METH_VARARGS, NULL},
@@ -226,13 +261,16 @@ static struct PyModuleDef testext_module = {
     PyModuleDef_HEAD_INIT, TESTEXT_NAME_STRING(TESTEXT_NAME), NULL, -1,
     testext_methods, NULL, NULL, NULL, NULL};
 
+int testext_sites_add(PyObject *module); /* testext_sites.c */
+
 /* The module, with pylog's control object as `pylog`. */
 PyMODINIT_FUNC
 TESTEXT_INIT(TESTEXT_NAME)(void)
 {
     PyObject *module = PyModule_Create(&testext_module);
 
-    if (module != NULL && pylog_add_control(module) < 0) {
+    if (module != NULL && (pylog_add_control(module) < 0 ||
+                           testext_sites_add(module) < 0)) {
         Py_CLEAR(module);
     }
     return module;

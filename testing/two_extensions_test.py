@@ -1,5 +1,5 @@
 """Two extensions that both embed pylog, loaded with RTLD_GLOBAL into one
-interpreter: separate configuration, caches, resets and stats."""
+interpreter: separate configuration, caches, resets, stats and sites."""
 import logging
 import os
 import sys
@@ -93,6 +93,40 @@ class TwoExtensionsTest(unittest.TestCase):
         self.assertEqual(testext_a.stats()[:2], a0[:2])
         self.assertEqual(testext_b.stats()[0], b0[0] + 2000)
         self.assertEqual(testext_b.stats()[1], b0[1])
+
+    def test_each_lists_and_switches_only_its_own_sites(self):
+        def formats(ext):
+            return [s["format"] for s in ext.pylog.sites()]
+        # Built from the same sources but for one statement each.
+        self.assertIn("I am testext_a", formats(testext_a))
+        self.assertNotIn("I am testext_b", formats(testext_a))
+        self.assertIn("I am testext_b", formats(testext_b))
+        self.assertNotIn("I am testext_a", formats(testext_b))
+        self.assertEqual(len(formats(testext_a)), len(formats(testext_b)))
+        self.assertEqual(len(formats(testext_a)), len(set(
+            (s["file"], s["line"]) for s in testext_a.pylog.sites())))
+        try:
+            # a filters at ERROR: its INFO is sent only when switched on
+            self.assertEqual(testext_a.pylog.control("func *whoami on"), 1)
+            states = [s["state"] for s in testext_b.pylog.sites()]
+            self.assertEqual(set(states), {"default"})
+            testext_a.whoami()
+            testext_b.whoami()
+            self.assertEqual(
+                [(r.name, r.getMessage()) for r in self.capture.records],
+                [("a.testext", "I am testext_a"),
+                 ("b.testext", "I am testext_b")])
+            self.assertEqual(testext_b.pylog.control("func *whoami off"), 1)
+            testext_a.whoami()
+            testext_b.whoami()
+            self.assertEqual(len(self.capture.records), 3)
+            emitted = {ext.__name__: [s["emitted"] for s in ext.pylog.sites()
+                                      if s["function"] == "testext_whoami"]
+                       for ext in (testext_a, testext_b)}
+            self.assertEqual(emitted, {"testext_a": [2], "testext_b": [1]})
+        finally:
+            testext_a.pylog.control("default")
+            testext_b.pylog.control("default")
 
 
 if __name__ == "__main__":
