@@ -45,17 +45,21 @@ rate_interval_ns(double seconds)
 }
 
 /* EVERY_N_SEC: 1 for the one caller that moves the site's next time past
- * now, 0 for every other caller before that time. */
+ * now (to now plus its interval), 0 for every other caller before that
+ * time. No interval: every caller, and the next time becomes now (the
+ * interval is measured from the last record, with that record's
+ * seconds). */
 static int
 rate_interval_passed(pylog_internal_rate_site *site, double seconds)
 {
     int64_t interval = rate_interval_ns(seconds);
-    int64_t now, next, later;
+    int64_t now = pylog_internal_clock_monotonic_ns(), next, later;
 
     if (interval == 0) {
+        /* relaxed: only the time itself matters */
+        __atomic_store_n(&site->next_ns, now, __ATOMIC_RELAXED);
         return 1;
     }
-    now = pylog_internal_clock_monotonic_ns();
     /* relaxed: the CAS below decides; no other data is published with it */
     next = __atomic_load_n(&site->next_ns, __ATOMIC_RELAXED);
     for (;;) {
