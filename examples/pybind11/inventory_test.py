@@ -79,6 +79,31 @@ class InventoryTest(unittest.TestCase):
             store.add("lime", -1)
         self.assertEqual([r.levelname for r in self.records], ["INFO", "ERROR"])
 
+    def test_every_statement_is_listed_and_switchable(self):
+        # Statements in inline member functions of a C++ class: registered
+        # when the module was loaded, run or not.
+        sites = inventory.pylog.sites()
+        self.assertEqual(
+            sorted((s["function"], s["format"]) for s in sites), [
+                ("add", "added %d %s, now %d"),
+                ("add", "refusing to add %d of %s"),
+                ("operator()", "%s: %d"),
+                ("stock", "stock: %s"),
+                ("take", "cannot take %d %s"),
+                ("take", "took %d %s, %d left")])
+        self.assertEqual({s["file"] for s in sites},
+                         {"examples/pybind11/inventory.cc"})
+        logging.getLogger("inventory").setLevel(logging.WARNING)
+        try:
+            self.assertEqual(inventory.pylog.control("func take on"), 2)
+            store = inventory.Inventory()
+            store.add("fig", 2)
+            store.take("fig")
+            self.assertEqual(self.seen(), [
+                ("inventory.store", "DEBUG", "took 1 fig, 1 left")])
+        finally:
+            inventory.pylog.control("default")
+
 
 if __name__ == "__main__":
     unittest.main()
