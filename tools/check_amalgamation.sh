@@ -13,11 +13,12 @@
 #     against the headers of each OTHER_PYTHON too;
 #     pylog/pylog.h compiles from C++11, C++14 and C++17 (g++ and clang++);
 #  3. a C++ extension linking the C object of pylog.c imports and logs;
-#  4. testing/testext.c (as testext_a and testext_b) and examples/hello/hello.c,
-#     built with plain gcc from the amalgamation alone (-I OUTDIR, no pylog/),
-#     pass the Python-level suite: testext_test.py, two_extensions_test.py,
-#     hello_test.py, lifecycle_test.py (run by testing/run_unittest.py), and
-#     export only their PyInit_* function.
+#  4. testing/testext.c with testext_sites.c (as testext_a and testext_b) and
+#     examples/hello/hello.c, built with plain gcc from the amalgamation alone
+#     (-I OUTDIR, no pylog/), pass the Python-level suite: testext_test.py,
+#     two_extensions_test.py, hello_test.py, lifecycle_test.py, sites_test.py
+#     (run by testing/run_unittest.py), and export only their PyInit_*
+#     function.
 set -euo pipefail
 python=${1:-python3}
 others=("${@:2}")
@@ -177,21 +178,27 @@ expected=$'cxxuser WARNING from C++ 11\ncxxuser ERROR no arguments\ncxxuser INFO
 
 echo "== 4. the Python-level suite against extensions built from the amalgamation alone"
 mkdir -p "$work/testing" "$work/hello"
-# build DIR NAME SOURCE [FLAGS...]: NAME$suffix in DIR, as a plain-gcc user builds it.
+# build DIR NAME SOURCES [FLAGS...]: NAME$suffix in DIR, as a plain-gcc user
+# builds it (SOURCES: one word, files separated by blanks).
 build() {
-    local dir=$1 name=$2 source=$3
+    local dir=$1 name=$2 sources=($3)
     shift 3
     run gcc -O2 "${c_warnings[@]}" -shared -fPIC -fvisibility=hidden -pthread \
-        -I"$include" -I"$amal" "$@" "$source" "$amal/pylog.c" -o "$dir/$name$suffix"
-    exported=$(nm -D --defined-only "$dir/$name$suffix" | awk '$2 ~ /^[TDBRV]$/ {print $3}')
+        -I"$include" -I"$amal" "$@" "${sources[@]}" "$amal/pylog.c" -o "$dir/$name$suffix"
+    # Hidden symbols never bind; GNU ld lists the hidden __start_pylog_sites
+    # and __stop_pylog_sites in .dynsym all the same.
+    hidden=$(readelf --dyn-syms -W "$dir/$name$suffix" | awk '$6 == "HIDDEN" {print $8}')
+    exported=$(nm -D --defined-only "$dir/$name$suffix" | awk '$2 ~ /^[TDBRV]$/ {print $3}' |
+        grep -vxF -f <(printf '%s\n' $hidden) || true)
     [[ $exported == "PyInit_$name" ]] ||
         { echo "FAILED: $name exports: $exported" >&2; return 1; }
 }
-build "$work/testing" testext_a "$tree/testing/testext.c" -DTESTEXT_NAME=testext_a
-build "$work/testing" testext_b "$tree/testing/testext.c" -DTESTEXT_NAME=testext_b
+testext="$tree/testing/testext.c $tree/testing/testext_sites.c"
+build "$work/testing" testext_a "$testext" -DTESTEXT_NAME=testext_a
+build "$work/testing" testext_b "$testext" -DTESTEXT_NAME=testext_b
 build "$work/hello" hello "$tree/examples/hello/hello.c"
 failed=0
-for test in testext_test two_extensions_test hello_test lifecycle_test; do
+for test in testext_test two_extensions_test hello_test lifecycle_test sites_test; do
     PYTHONPATH=$work/testing:$work/hello PYLOG_TESTEXT_DIR=$work/testing \
         PYLOG_HELLO_DIR=$work/hello \
         "$python" "$tree/testing/run_unittest.py" "$tree/testing/$test.py" || failed=1
