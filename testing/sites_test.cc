@@ -8,6 +8,8 @@
 #define PYLOG_TARGET "sites::cpp"
 #include "testing/embedded_python.h"
 
+#include "pylog/internal/lifecycle.h"
+
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -164,6 +166,30 @@ TEST_F(SitesTest, SwitchedOnUnderALoggerAtWarning) {
     EXPECT_EQ(Count(), 2);
     EXPECT_EQ(Str("site('spin %d:%d')['state']"), "off");
     Control("default");
+}
+
+TEST_F(SitesTest, SwitchedOnInEveryCachingModeAndFromAThreadWithoutTheGil) {
+    for (int caching : {PYLOG_CACHE_NOTHING, PYLOG_CACHE_LOGGERS,
+                        PYLOG_CACHE_LOGGERS_AND_LEVELS}) {
+        pylog_internal_uninstall();
+        pylog_config config;
+        pylog_config_init(&config);
+        config.caching = caching;
+        config.site_control = "format \"c debug\" on";
+        Install(config);
+        Py("capture.records.clear()\n"
+           "logging.getLogger('sites.c').setLevel(logging.ERROR)");
+        sites_c_debug(1);
+        {
+            GilReleased released;
+            std::thread([] { sites_c_debug(2); }).join();
+            ASSERT_EQ(pylog_flush(), 0);
+        }
+        EXPECT_EQ(Str("[r.msg for r in capture.records]"),
+                  "['c debug 1', 'c debug 2']")
+            << "caching " << caching;
+        Py("logging.getLogger('sites.c').setLevel(logging.NOTSET)");
+    }
 }
 
 TEST_F(SitesTest, SwitchingWhileThreadsLogWithAndWithoutTheGil) {
