@@ -259,7 +259,8 @@ pylog_kv_obj(const char *key, PyObject *value)
 /* PYLOG_LOG(level, fmt, ...): log at any level, e.g. a custom Python level.
  *     PYLOG_LOG(25, "progress %d%%", pct);
  * A constant level below PYLOG_MAX_LEVEL is removed like the macros above
- * (the compiler folds the test; under gcc -O0 an empty 40-byte slot may stay).
+ * (the compiler folds the test; unoptimised, an unused slot without any
+ * string of the statement may stay, which sites() does not list).
  * A non-constant level is evaluated once and never removed. */
 #define PYLOG_LOG(LEVEL, ...) \
     PYLOG_INTERNAL_LOG_IF_KEPT(PYLOG_INTERNAL_TARGET, LEVEL, __VA_ARGS__)
