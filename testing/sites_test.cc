@@ -82,36 +82,38 @@ class SitesTest : public PylogTest {
     }
 
     // Runs `body(thread, i)` `each` times on `n` threads without the GIL
-    // and on `n` threads that take the GIL around each call, while this
-    // thread calls `meanwhile()` (with the GIL) until they are done.
+    // and on `n` threads that take the GIL around each call. Meanwhile this
+    // thread calls `meanwhile()` (with the GIL) `times` times, and the
+    // threads go on past `each` until it has: so every call overlaps them,
+    // however the threads are scheduled.
     template <typename Body, typename Meanwhile>
-    void OnThreads(int n, int each, Body body, Meanwhile meanwhile) {
-        std::atomic<int> running(2 * n);
+    void OnThreads(int n, int each, Body body, Meanwhile meanwhile,
+                   int times = 0) {
+        std::atomic<bool> done(times == 0);
         std::vector<std::thread> threads;
         {
             GilReleased released;
             for (int t = 0; t < n; t++) {
-                threads.emplace_back([&running, &body, t, each] {
-                    for (int i = 0; i < each; i++) {
+                threads.emplace_back([&done, &body, t, each] {
+                    for (int i = 0; i < each || !done.load(); i++) {
                         body(100 + t, i);
                     }
-                    running--;
                 });
-                threads.emplace_back([&running, &body, t, each] {
-                    for (int i = 0; i < each; i++) {
+                threads.emplace_back([&done, &body, t, each] {
+                    for (int i = 0; i < each || !done.load(); i++) {
                         PyGILState_STATE gil = PyGILState_Ensure();
                         body(t, i);
                         PyGILState_Release(gil);
                     }
-                    running--;
                 });
             }
         }
-        while (running.load() > 0) {
+        for (int called = 0; called < times; called++) {
             meanwhile();
             GilReleased released;
             std::this_thread::yield();
         }
+        done.store(true);
         {
             GilReleased released;
             for (auto &thread : threads) {
@@ -196,12 +198,13 @@ TEST_F(SitesTest, SwitchingWhileThreadsLogWithAndWithoutTheGil) {
     long emitted = Long("site('spin %d:%d')['emitted']");
     int switches = 0;
     OnThreads(
-        4, 1000, [](int thread, int i) { SpinSite(thread, i); },
+        4, 500, [](int thread, int i) { SpinSite(thread, i); },
         [this, &switches] {
             Control(switches++ % 2 == 0 ? "format spin on"
                                         : "format spin off");
-        });
-    EXPECT_GT(switches, 0);
+        },
+        40);
+    EXPECT_EQ(switches, 40);
     Py("spins = [r.msg for r in capture.records if r.msg.startswith('spin')]");
     EXPECT_EQ(Long("len(spins) - len(set(spins))"), 0);
     EXPECT_EQ(Long("site('spin %d:%d')['emitted']"),

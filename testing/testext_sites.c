@@ -179,21 +179,102 @@ sites_rate_from_threads(PyObject *module, PyObject *args)
     return sites_run_threads(n, 0, kind, count, param);
 }
 
-/* spin(thread, count): the toggled statement, count times, on this thread
- * (holding the GIL); messages "spin <thread>:<i>". */
+/* spin(thread, count, first=0): the toggled statement, count times, on
+ * this thread (holding the GIL); messages "spin <thread>:<i>", i from
+ * `first`. */
 static PyObject *
 sites_spin(PyObject *module, PyObject *args)
 {
-    int thread, count;
+    int thread, count, first = 0;
 
     (void)module;
-    if (!PyArg_ParseTuple(args, "ii", &thread, &count)) {
+    if (!PyArg_ParseTuple(args, "ii|i", &thread, &count, &first)) {
         return NULL;
     }
-    for (int i = 0; i < count; i++) {
+    for (int i = first; i < first + count; i++) {
         sites_spin_once(thread, i);
     }
     Py_RETURN_NONE;
+}
+
+/* The C threads of spin_start(), which log until spin_stop(). */
+static sites_worker sites_spinners[SITES_MAX_THREADS];
+static int sites_spinners_started;
+static int sites_spinning; /* atomic: the spinners go on while set */
+static long sites_spun;    /* atomic: statements the spinners ran */
+
+static void *
+sites_spinner_main(void *arg)
+{
+    sites_worker *worker = (sites_worker *)arg;
+    int i = 0;
+
+    /* acquire: pairs with spin_stop's release (nothing else is shared) */
+    for (; __atomic_load_n(&sites_spinning, __ATOMIC_ACQUIRE); i++) {
+        sites_spin_once(worker->index, i);
+        /* relaxed: a progress count */
+        __atomic_fetch_add(&sites_spun, 1, __ATOMIC_RELAXED);
+    }
+    worker->count = i;
+    return NULL;
+}
+
+/* spin_start(threads): `threads` C threads without the GIL run the toggled
+ * statement ("spin <100+t>:<i>") until spin_stop(). */
+static PyObject *
+sites_spin_start(PyObject *module, PyObject *args)
+{
+    int n;
+
+    (void)module;
+    if (!PyArg_ParseTuple(args, "i", &n)) {
+        return NULL;
+    }
+    if (n < 1 || n > SITES_MAX_THREADS || sites_spinners_started > 0) {
+        PyErr_SetString(PyExc_ValueError,
+                        "1 to 16 threads, and not while spinning");
+        return NULL;
+    }
+    __atomic_store_n(&sites_spun, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&sites_spinning, 1, __ATOMIC_RELEASE);
+    for (; sites_spinners_started < n; sites_spinners_started++) {
+        sites_worker *worker = &sites_spinners[sites_spinners_started];
+        worker->index = 100 + sites_spinners_started;
+        if (pthread_create(&worker->thread, NULL, sites_spinner_main,
+                           worker) != 0) {
+            PyErr_SetString(PyExc_OSError, "pthread_create failed");
+            return NULL; /* spin_stop() joins those started */
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+/* spin_progress() -> the statements the spinners ran so far. */
+static PyObject *
+sites_spin_progress(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    return PyLong_FromLong(__atomic_load_n(&sites_spun, __ATOMIC_RELAXED));
+}
+
+/* spin_stop() -> the number of statements the spinners ran. */
+static PyObject *
+sites_spin_stop(PyObject *module, PyObject *unused)
+{
+    long total = 0;
+
+    (void)module;
+    (void)unused;
+    __atomic_store_n(&sites_spinning, 0, __ATOMIC_RELEASE);
+    Py_BEGIN_ALLOW_THREADS
+    for (int i = 0; i < sites_spinners_started; i++) {
+        pthread_join(sites_spinners[i].thread, NULL);
+        total += sites_spinners[i].count;
+    }
+    Py_END_ALLOW_THREADS
+    sites_spinners_started = 0;
+    return PyLong_FromLong(total);
 }
 
 /* spin_from_threads(threads, count): the toggled statement from C threads
@@ -218,6 +299,9 @@ static PyMethodDef sites_methods[] = {
     {"rate_from_threads", sites_rate_from_threads, METH_VARARGS, NULL},
     {"spin", sites_spin, METH_VARARGS, NULL},
     {"spin_from_threads", sites_spin_from_threads, METH_VARARGS, NULL},
+    {"spin_start", sites_spin_start, METH_VARARGS, NULL},
+    {"spin_progress", sites_spin_progress, METH_NOARGS, NULL},
+    {"spin_stop", sites_spin_stop, METH_NOARGS, NULL},
     {NULL, NULL, 0, NULL}};
 
 /* Add this unit's functions to the module, and the rate kinds as
