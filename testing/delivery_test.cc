@@ -128,7 +128,16 @@ PyObject *ExtFlushWithoutGil(PyObject *, PyObject *) {
     return PyLong_FromLong(status);
 }
 
+// Set by ext.mark(): a handler tells a C test that it is running.
+std::atomic<int> marked(0);
+
+PyObject *ExtMark(PyObject *, PyObject *) {
+    marked++;
+    Py_RETURN_NONE;
+}
+
 PyMethodDef ext_methods[] = {
+    {"mark", ExtMark, METH_NOARGS, nullptr},
     {"log", ExtLog, METH_VARARGS, nullptr},
     {"log_without_gil", ExtLogWithoutGil, METH_VARARGS, nullptr},
     {"log_from_thread", ExtLogFromThread, METH_VARARGS, nullptr},
@@ -702,6 +711,50 @@ TEST_F(DeliveryTest, ForkedChildLogsAndParentIsUnaffected) {
     std::thread(LogFromCThread, 1, 2).join();
     ASSERT_EQ(FlushWithoutGil(), 0);
     EXPECT_EQ(Str("[r.msg for r in capture.records]"), "['0:0', '1:0', '1:1']");
+}
+
+// A thread holding the GIL whose record cannot queue behind another
+// thread's drain (it carries a Python object, or the queue is full) waits
+// for that drain instead of overtaking its own queued records.
+TEST_F(DeliveryTest, GilHolderNeverOvertakesItsOwnQueuedRecords) {
+    InstallQueue(4);
+    Py("import time\n"
+       "class Slow(logging.Handler):\n"
+       "    def emit(self, record):\n"
+       "        ext.mark()\n"
+       "        time.sleep(0.005)\n"
+       "logging.getLogger('delivery').addHandler(Slow())");
+    Watchdog watchdog(120);
+    PyObject *obj = PyLong_FromLong(7);
+    for (int round = 0; round < 4; round++) {
+        {
+            GilReleased released;
+            marked = 0;
+            for (int i = 0; i < 6; i++) {  // more than the queue holds
+                PYLOG_WARN("%d:%d", round, i);
+            }
+            while (marked == 0) {  // the worker is inside a drain now
+                std::this_thread::yield();
+            }
+        }
+        pylog_kv kv[] = {PYLOG_KV_OBJ("obj", obj)};
+        PYLOG_LOG_KV(PYLOG_LEVEL_WARN, kv, 1, "%d:objects", round);
+        PYLOG_WARN("%d:last", round);
+    }
+    Py_DECREF(obj);
+    ASSERT_EQ(FlushWithoutGil(), 0);
+    // Per round: what arrived of the six, in order, then the two.
+    for (int round = 0; round < 4; round++) {
+        std::string prefix = std::to_string(round) + ":";
+        std::string seen = Str("[r.msg for r in capture.records if "
+                               "r.msg.startswith('" + prefix + "')]");
+        EXPECT_EQ(Str("(lambda m: m[-2:] == ['" + prefix + "objects', '" +
+                      prefix + "last'] and all(x.split(':')[1].isdigit() "
+                      "for x in m[:-2]) and m[:-2] == sorted(m[:-2]))(" +
+                      seen + ")"),
+                  "True")
+            << seen;
+    }
 }
 
 // A fork inside a handler pylog is delivering to: the child's own flush

@@ -7,7 +7,7 @@
 #define PYLOG_TARGET "queue"
 #include "testing/embedded_python.h"
 
-#include "pylog/internal/config.h"
+#include "pylog/internal/lifecycle.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -95,7 +95,7 @@ TEST_F(QueueTest, EverySmallCapacityHoldsExactlyThatManyRecords) {
             kept += (i > 0 ? ", '" : "'") + std::to_string(i) + "'";
         }
         EXPECT_EQ(Str("[r.msg for r in capture.records[1:]]"), kept + "]");
-        pylog_internal_config_uninstall();
+        pylog_internal_uninstall();
     }
 }
 
@@ -135,7 +135,7 @@ TEST_F(QueueTest, CThreadLoggingThroughTinyQueuesFinishes) {
         EXPECT_EQ(Long("tally.delivered") + (long)dropped, kStatements);
         EXPECT_GT(Long("tally.delivered"), 0);
         EXPECT_EQ(Long("tally.order_ok"), 1) << "one thread's records in order";
-        pylog_internal_config_uninstall();
+        pylog_internal_uninstall();
     }
 }
 
