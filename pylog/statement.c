@@ -39,28 +39,28 @@ statement_decide(const site_call *call)
     return pylog_internal_slot_decide(state, call->level);
 }
 
-/* Decide, format and deliver one call. `call_errno` is errno at the call:
- * the message's %m shows it. */
-static void statement_emit(const site_call *call, int call_errno,
-                           const char *fmt, va_list args)
-    PYLOG_PRINTF_LIKE(3, 0);
+/* Decide, format and deliver one call, leaving errno as it found it: the
+ * message's %m shows it, and the caller reads it after the statement. */
+static void statement_emit(const site_call *call, const char *fmt,
+                           va_list args) PYLOG_PRINTF_LIKE(2, 0);
 
 static void
-statement_emit(const site_call *call, int call_errno, const char *fmt,
-               va_list args)
+statement_emit(const site_call *call, const char *fmt, va_list args)
 {
+    int call_errno = errno;
     message msg;
 
-    if (statement_decide(call) == SLOT_OFF) {
-        return;
+    if (statement_decide(call) != SLOT_OFF) {
+        /* Format before any GIL: nobody waits on us while we do. */
+        if (pylog_internal_message_format(&msg, call_errno, fmt, args) < 0) {
+            pylog_internal_stats_count(STATS_ERRORS);
+        }
+        else {
+            pylog_internal_delivery_emit(call, &msg);
+            pylog_internal_message_release(&msg);
+        }
     }
-    /* Format before any GIL: nobody waits on us while we do. */
-    if (pylog_internal_message_format(&msg, call_errno, fmt, args) < 0) {
-        pylog_internal_stats_count(STATS_ERRORS);
-        return;
-    }
-    pylog_internal_delivery_emit(call, &msg);
-    pylog_internal_message_release(&msg);
+    errno = call_errno;
 }
 
 void
@@ -69,14 +69,12 @@ pylog_internal_log(pylog_internal_site *site, int level,
                    const char *file, int line, const char *func,
                    const char *fmt, ...)
 {
-    int call_errno = errno;
     site_call call = {site, level, target, file, file, func, line, extra, 0};
     va_list args;
 
     va_start(args, fmt);
-    statement_emit(&call, call_errno, fmt, args);
+    statement_emit(&call, fmt, args);
     va_end(args);
-    errno = call_errno;
 }
 
 void
@@ -85,16 +83,13 @@ pylog_internal_log_at(pylog_internal_site *site, int level,
                       const char *file, int line, const char *func,
                       const char *fmt, ...)
 {
-    int call_errno = errno;
-    site_call call = {site,   level, target, unit_file,
-                      file,   func,  line,   NULL,
+    site_call call = {site, level, target, unit_file, file, func, line, NULL,
                       1};
     va_list args;
 
     va_start(args, fmt);
-    statement_emit(&call, call_errno, fmt, args);
+    statement_emit(&call, fmt, args);
     va_end(args);
-    errno = call_errno;
 }
 
 void
@@ -107,12 +102,10 @@ pylog_vlog(int level, const char *target, const char *file, int line,
     va_list args;
 
     if (pylog_internal_generation_current() == 0) {
-        errno = call_errno;
         return; /* not installed: as cheap as a disabled statement can be */
     }
     if (fmt == NULL || file == NULL) {
         pylog_internal_stats_count(STATS_ERRORS);
-        errno = call_errno;
         return;
     }
     entry = pylog_internal_dynamic_site(target, file, line, func);
@@ -128,7 +121,8 @@ pylog_vlog(int level, const char *target, const char *file, int line,
     call.func = entry->func;
     if (!pylog_internal_site_skips(call.site, level)) {
         va_copy(args, ap);
-        statement_emit(&call, call_errno, fmt, args);
+        errno = call_errno; /* the lookup may have changed it */
+        statement_emit(&call, fmt, args);
         va_end(args);
     }
     errno = call_errno;

@@ -4,6 +4,7 @@
 // watchdog that fails the run instead of hanging CI.
 #define PYLOG_TARGET "delivery"
 #include "testing/embedded_python.h"
+#include "testing/watchdog.h"
 
 #include "pylog/internal/lifecycle.h"
 
@@ -21,37 +22,6 @@
 
 namespace pylog_testing {
 namespace {
-
-// Aborts the whole test binary (a failure, with the reason on stderr) when
-// the scope it guards takes longer than `seconds`: a deadlock fails CI
-// instead of hanging it.
-class Watchdog {
-  public:
-    explicit Watchdog(int seconds)
-        : thread_([this, seconds] {
-              std::unique_lock<std::mutex> lock(mutex_);
-              if (!done_cv_.wait_for(lock, std::chrono::seconds(seconds),
-                                     [this] { return done_; })) {
-                  std::fprintf(stderr, "watchdog: deadlock, %d s passed\n",
-                               seconds);
-                  std::abort();
-              }
-          }) {}
-    ~Watchdog() {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            done_ = true;
-        }
-        done_cv_.notify_one();
-        thread_.join();
-    }
-
-  private:
-    std::mutex mutex_;
-    std::condition_variable done_cv_;
-    bool done_ = false;
-    std::thread thread_;
-};
 
 // A C thread that logs `n` WARNING records "<tag>:<i>" without the GIL.
 void LogFromCThread(int tag, int n) {
