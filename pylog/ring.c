@@ -216,3 +216,5 @@ pylog_internal_ring_popped(const pylog_internal_ring *ring)
     /* acquire: as in pylog_internal_ring_pushed */
     return __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE);
 }
+
+#undef RING_LINE
