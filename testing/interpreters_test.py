@@ -15,7 +15,7 @@ logging.basicConfig(level=1, stream=sys.stdout, format='%(message)s')
 
 def interpreters(isolated=False):
     '''create() -> a legacy (shared-GIL) sub-interpreter, or an isolated
-    one (own GIL, 3.12+); run(i, code).'''
+    one (own GIL, 3.12+); run(i, code); destroy(i).'''
     try:
         import _interpreters as mod  # 3.13+
         def create():
@@ -27,11 +27,11 @@ def interpreters(isolated=False):
                 return mod.create(isolated=isolated)  # 3.12
             except TypeError:
                 return mod.create()
-    return create, mod.run_string
+    return create, mod.run_string, mod.destroy
 
 def in_subinterpreter(body, isolated=False):
     '''Runs `body` in a new sub-interpreter: 'ok' or the exception.'''
-    create, run = interpreters(isolated)
+    create, run, destroy = interpreters(isolated)
     r, w = os.pipe()
     code = ('import os\\n'
             'try:\\n' + ''.join('    %s\\n' % line for line in body) +
@@ -39,7 +39,9 @@ def in_subinterpreter(body, isolated=False):
             'except BaseException as e:\\n'
             '    said = "%s: %s" % (type(e).__name__, e)\\n'
             'os.write(' + str(w) + ', said.encode())\\n')
-    run(create(), code)
+    interp = create()
+    run(interp, code)
+    destroy(interp)
     os.close(w)
     said = os.read(r, 4096).decode()
     os.close(r)
@@ -105,11 +107,12 @@ class InterpretersTest(unittest.TestCase):
             done = run(textwrap.dedent("""
                 import testext_a
                 testext_a.try_init()
-                create, _ = interpreters()
-                create()
+                create, _, destroy = interpreters()
+                interp = create()
                 testext_a.log(30, 'main thread')
                 testext_a.log_from_threads(2, 50)
                 testext_a.flush()
+                destroy(interp)
                 print('stats', testext_a.stats())
                 """))
             self.assertClean(done)
