@@ -424,3 +424,5 @@ pylog_internal_compat_run(const char *code, PyObject *globals)
     Py_DECREF(result);
     return 0;
 }
+
+#undef COMPAT_RUNNING

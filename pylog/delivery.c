@@ -33,6 +33,7 @@
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/bridge.h"
+#include "internal/clock.h"
 #include "internal/delivery.h"
 #include "internal/generation.h"
 #include "internal/stats.h"
@@ -56,8 +57,8 @@ static __thread int delivery_draining;
  * pylog is delivering to, or something it called). In a fork() child, the
  * deliveries the forking thread was inside are the parent's: they neither
  * count nor stop the child's own flush. */
-static int
-delivery_inside(void)
+int
+pylog_internal_delivery_inside(void)
 {
     if (delivery_depth < delivery_fork_depth) {
         delivery_fork_depth = delivery_depth; /* unwound past the fork */
@@ -190,6 +191,7 @@ delivery_now(const site_call *call, const message *msg,
     delivery_depth--;
 }
 
+
 /* A statement on a thread that holds the GIL. `origin` is NULL when the
  * record is made now on this thread, else the call's origin (SYNC mode on a
  * thread that had to take the GIL). */
@@ -200,26 +202,47 @@ delivery_with_gil(const site_call *call, const message *msg,
     int own_objects = call->extra != NULL &&
                       (call->extra->exc_info || call->extra->n_kvs > 0);
     compat_exception saved;
+    PyThreadState *released;
+    int status;
 
     pylog_internal_compat_exception_save(&saved);
-    /* acquire: pairs with delivery_give_drainer's release */
-    if (delivery_draining ||
-        (__atomic_load_n(&delivery_drainer, __ATOMIC_ACQUIRE) == 0 &&
-         pylog_internal_queue_empty())) {
-        /* Nothing queued, or a handler of our own drain logging. */
-        delivery_now(call, msg, origin, &saved);
-    }
-    else if (delivery_take_drainer()) {
-        /* Queued records first: they were logged before this one. */
-        delivery_drain(delivery_backlog(), &saved);
-        delivery_now(call, msg, origin, &saved);
-        delivery_give_drainer();
-    }
-    else if (own_objects || !delivery_queue_behind(call, msg, origin)) {
+    for (;;) {
+        /* acquire: pairs with delivery_give_drainer's release */
+        if (delivery_draining ||
+            (__atomic_load_n(&delivery_drainer, __ATOMIC_ACQUIRE) == 0 &&
+             pylog_internal_queue_empty())) {
+            /* Nothing queued, or a handler of our own drain logging. */
+            delivery_now(call, msg, origin, &saved);
+            break;
+        }
+        if (delivery_take_drainer()) {
+            /* Queued records first: they were logged before this one. */
+            delivery_drain(delivery_backlog(), &saved);
+            delivery_now(call, msg, origin, &saved);
+            delivery_give_drainer();
+            break;
+        }
         /* Another thread is inside a drain, parked in Python while we hold
-           the GIL; queueing behind it (above) keeps this thread's order,
-           but a full queue or Python objects leave only: now. */
-        delivery_now(call, msg, origin, &saved);
+           the GIL: queueing behind it keeps this thread's order. */
+        if (!own_objects && delivery_queue_behind(call, msg, origin)) {
+            break;
+        }
+        /* It cannot queue (the queue is full, or the record holds Python
+           objects): let the GIL go until the drain makes progress, and try
+           again, so that it never overtakes this thread's queued records.
+           Inside a delivery of its own (a handler that logs), or when the
+           drain stalls, the record goes now. */
+        if (pylog_internal_delivery_inside()) {
+            delivery_now(call, msg, origin, &saved);
+            break;
+        }
+        released = PyEval_SaveThread();
+        status = pylog_internal_delivery_wait(pylog_internal_queue_finished() + 1);
+        PyEval_RestoreThread(released);
+        if (status == DELIVERY_WAIT_STALLED) {
+            delivery_now(call, msg, origin, &saved);
+            break;
+        }
     }
     pylog_internal_compat_exception_restore(&saved);
 }
@@ -332,8 +355,8 @@ delivery_work(void)
 
 /* Deliver everything queued now, unless another thread is delivering it
  * (then pylog_flush waits for it). GIL: held. */
-static void
-delivery_flush_with_gil(void)
+void
+pylog_internal_delivery_flush_here(void)
 {
     compat_exception saved;
 
@@ -349,48 +372,18 @@ delivery_flush_with_gil(void)
     delivery_give_drainer();
 }
 
-/* What delivery_wait found. */
-enum { WAIT_DONE, WAIT_STALLED, WAIT_NOBODY };
-
-/* Now plus `ms` milliseconds, on CLOCK_REALTIME (pthread_cond_timedwait's
- * clock). */
-static struct timespec
-delivery_after_ms(long ms)
-{
-    struct timespec at;
-
-    clock_gettime(CLOCK_REALTIME, &at);
-    at.tv_sec += ms / 1000;
-    at.tv_nsec += (ms % 1000) * 1000000L;
-    if (at.tv_nsec >= 1000000000L) {
-        at.tv_sec++;
-        at.tv_nsec -= 1000000000L;
-    }
-    return at;
-}
-
-static int
-delivery_passed(const struct timespec *at)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_REALTIME, &now);
-    return now.tv_sec > at->tv_sec ||
-           (now.tv_sec == at->tv_sec && now.tv_nsec >= at->tv_nsec);
-}
-
 /* Wait, without the GIL, until the records pushed before `target` are
- * finished. WAIT_STALLED when none was finished for delivery_stall_ms;
- * WAIT_NOBODY when no thread delivers them (the worker is not running and
+ * finished. DELIVERY_WAIT_STALLED when none was finished for delivery_stall_ms;
+ * DELIVERY_WAIT_NOBODY when no thread delivers them (the worker is not running and
  * no drain is under way). */
-static int
-delivery_wait(uint64_t target)
+int
+pylog_internal_delivery_wait(uint64_t target)
 {
     /* relaxed: stored before the generation that publishes it */
     long stall_ms = __atomic_load_n(&delivery_stall_ms, __ATOMIC_RELAXED);
     uint64_t finished, seen = pylog_internal_queue_finished();
-    struct timespec stall_end = delivery_after_ms(stall_ms), slice;
-    int status = WAIT_DONE;
+    struct timespec stall_end = pylog_internal_clock_after_ms(stall_ms), slice;
+    int status = DELIVERY_WAIT_DONE;
 
     /* delivery_lock: held between checks; the timed wait releases it. A
        drain's broadcast wakes the wait; the 50 ms slices bound how late a
@@ -399,79 +392,22 @@ delivery_wait(uint64_t target)
     while ((finished = pylog_internal_queue_finished()) < target) {
         if (finished != seen) {
             seen = finished;
-            stall_end = delivery_after_ms(stall_ms);
+            stall_end = pylog_internal_clock_after_ms(stall_ms);
         }
-        if (delivery_passed(&stall_end)) {
-            status = WAIT_STALLED;
+        if (pylog_internal_clock_passed(&stall_end)) {
+            status = DELIVERY_WAIT_STALLED;
             break;
         }
         if (!pylog_internal_worker_running() &&
             __atomic_load_n(&delivery_drainer, __ATOMIC_ACQUIRE) == 0) {
-            status = WAIT_NOBODY;
+            status = DELIVERY_WAIT_NOBODY;
             break;
         }
-        slice = delivery_after_ms(50);
+        slice = pylog_internal_clock_after_ms(50);
         pthread_cond_timedwait(&delivery_progress, &delivery_lock, &slice);
     }
     pthread_mutex_unlock(&delivery_lock);
     return status;
-}
-
-int
-pylog_flush(void)
-{
-    PyGILState_STATE gil;
-    PyThreadState *released;
-    uint64_t target;
-    int holds, status;
-
-    if (pylog_internal_generation_current() == 0 ||
-        pylog_internal_bridge_closed()) {
-        return PYLOG_ERR_NOT_INSTALLED;
-    }
-    if (delivery_inside()) {
-        /* From a handler pylog is delivering to: waiting could wait for
-           this very thread. The delivery under way goes on. */
-        return PYLOG_ERR_IN_HANDLER;
-    }
-    holds = pylog_internal_compat_gil();
-    if (holds == COMPAT_GIL_OTHER) {
-        return PYLOG_ERR_NOT_INSTALLED; /* not in a sub-interpreter */
-    }
-    holds = holds == COMPAT_GIL_MAIN;
-    target = pylog_internal_queue_pushed();
-    if (holds) {
-        delivery_flush_with_gil();
-    }
-    else if (pylog_internal_queue_finished() < target) {
-        pylog_internal_worker_wake();
-    }
-    for (;;) {
-        if (pylog_internal_queue_finished() >= target) {
-            return PYLOG_OK;
-        }
-        /* Another thread delivers them (holding the GIL, this thread lets
-           it go meanwhile), or nobody does and this thread must. */
-        released = holds ? PyEval_SaveThread() : NULL;
-        status = delivery_wait(target);
-        if (released != NULL) {
-            PyEval_RestoreThread(released);
-        }
-        if (status == WAIT_DONE) {
-            return PYLOG_OK;
-        }
-        if (status == WAIT_STALLED) {
-            return PYLOG_ERR_FLUSH_STALLED;
-        }
-        if (pylog_internal_bridge_closed()) {
-            return PYLOG_ERR_NOT_INSTALLED;
-        }
-        gil = holds ? PyGILState_UNLOCKED : PyGILState_Ensure();
-        delivery_flush_with_gil();
-        if (!holds) {
-            PyGILState_Release(gil);
-        }
-    }
 }
 
 void
@@ -520,9 +456,9 @@ pylog_internal_delivery_close(void)
     /* GIL: held. What is queued is delivered before the worker stops, and
        what arrives while it stops, after. The GIL is let go while the
        worker is joined: it may be waiting for the GIL to finish its batch. */
-    delivery_flush_with_gil();
+    pylog_internal_delivery_flush_here();
     Py_BEGIN_ALLOW_THREADS
     pylog_internal_worker_stop();
     Py_END_ALLOW_THREADS
-    delivery_flush_with_gil();
+    pylog_internal_delivery_flush_here();
 }

@@ -604,7 +604,8 @@ PYLOG_API void pylog_config_init(pylog_config *config);
  *     }
  * and declare {Py_mod_multiple_interpreters,
  * Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED} (3.12+) so that CPython
- * itself refuses the import in a sub-interpreter. */
+ * itself refuses the import in an isolated sub-interpreter (a legacy one
+ * gets pylog's ImportError). */
 PYLOG_API int pylog_install(const pylog_config *config);
 
 /* pylog_install() with the defaults of pylog_config_init(). */

@@ -108,21 +108,27 @@ record_origin_active_threads(void)
     return record_origin_active;
 }
 
-/* thread.name: a new reference, or NULL with an exception set. Where that
- * is Thread's own property, its value is thread._name, read without
- * running the property. */
+/* thread.name, for `thread` (a reference it takes over; NULL passes an
+ * exception, or none, on): a new reference, or NULL with an exception set.
+ * Where that is Thread's own property, its value is thread._name, read
+ * without running the property. */
 static PyObject *
 record_origin_name_of(PyObject *thread)
 {
-    PyObject *property = PyObject_GetAttr((PyObject *)Py_TYPE(thread),
-                                          KEY(NAME));
-    int own = property == record_origin_thread_name;
+    PyObject *property, *name;
+    int own;
 
-    Py_XDECREF(property);
-    if (property == NULL) {
+    if (thread == NULL) {
         return NULL;
     }
-    return PyObject_GetAttr(thread, own ? KEY(PRIVATE_NAME) : KEY(NAME));
+    property = PyObject_GetAttr((PyObject *)Py_TYPE(thread), KEY(NAME));
+    own = property == record_origin_thread_name;
+    Py_XDECREF(property);
+    name = property == NULL ? NULL
+                            : PyObject_GetAttr(thread, own ? KEY(PRIVATE_NAME)
+                                                           : KEY(NAME));
+    Py_DECREF(thread);
+    return name;
 }
 
 /* The name of threading._active[ident], the Python thread with that
@@ -133,7 +139,7 @@ static PyObject *
 record_origin_active_name(PyObject *ident)
 {
     PyObject *active = record_origin_active_threads(); /* borrowed */
-    PyObject *thread, *name;
+    PyObject *thread;
 
     if (active == NULL) {
         return NULL;
@@ -148,12 +154,7 @@ record_origin_active_name(PyObject *ident)
             PyErr_Clear();
         }
     }
-    if (thread == NULL) {
-        return NULL;
-    }
-    name = record_origin_name_of(thread);
-    Py_DECREF(thread);
-    return name;
+    return record_origin_name_of(thread);
 }
 
 PyObject *
@@ -166,12 +167,7 @@ pylog_internal_direct_current_thread_name(PyObject *ident)
         return name;
     }
     thread = record_origin_call(record_origin_threading, KEY(CURRENT_THREAD));
-    if (thread == NULL) {
-        return NULL;
-    }
-    name = record_origin_name_of(thread);
-    Py_DECREF(thread);
-    return name;
+    return record_origin_name_of(thread);
 }
 
 PyObject *

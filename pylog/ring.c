@@ -30,12 +30,6 @@
  * differ by far less than 2^63, so they are compared as a signed 64-bit
  * difference.
  */
-/* posix_memalign under -std=c99 (no Python.h here to ask for POSIX). */
-#if !defined(_POSIX_C_SOURCE) || _POSIX_C_SOURCE < 200112L
-#undef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200112L
-#endif
-
 #include "internal/ring.h"
 
 #include <stdint.h>
@@ -61,26 +55,37 @@ struct pylog_internal_ring {
 pylog_internal_ring *
 pylog_internal_ring_new(size_t capacity)
 {
-    void *memory;
+    size_t extra = RING_LINE + sizeof(void *); /* to align, and the block */
+    pylog_internal_ring *ring;
+    char *block;
 
     /* The second bound matters only where size_t is 32 bits. */
     if (capacity < 1 || capacity > PYLOG_INTERNAL_RING_CAPACITY_MAX ||
-        capacity > (SIZE_MAX - sizeof(pylog_internal_ring)) /
-                       sizeof(ring_cell) ||
-        posix_memalign(&memory, RING_LINE,
-                       sizeof(pylog_internal_ring) +
-                           capacity * sizeof(ring_cell)) != 0) {
+        capacity > (SIZE_MAX - sizeof(pylog_internal_ring) - extra) /
+                       sizeof(ring_cell)) {
         return NULL;
     }
-    ((pylog_internal_ring *)memory)->capacity = capacity;
-    pylog_internal_ring_reset((pylog_internal_ring *)memory);
-    return (pylog_internal_ring *)memory;
+    /* malloc, aligned by hand to RING_LINE (C99 has no aligned
+       allocation); the block's address is kept in the word before. */
+    block = (char *)malloc(sizeof(pylog_internal_ring) +
+                           capacity * sizeof(ring_cell) + extra);
+    if (block == NULL) {
+        return NULL;
+    }
+    ring = (pylog_internal_ring *)(((uintptr_t)block + extra) &
+                                   ~(uintptr_t)(RING_LINE - 1));
+    ((void **)ring)[-1] = block;
+    ring->capacity = capacity;
+    pylog_internal_ring_reset(ring);
+    return ring;
 }
 
 void
 pylog_internal_ring_free(pylog_internal_ring *ring)
 {
-    free(ring);
+    if (ring != NULL) {
+        free(((void **)ring)[-1]);
+    }
 }
 
 void
@@ -211,3 +216,5 @@ pylog_internal_ring_popped(const pylog_internal_ring *ring)
     /* acquire: as in pylog_internal_ring_pushed */
     return __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE);
 }
+
+#undef RING_LINE

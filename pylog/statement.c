@@ -43,7 +43,8 @@ statement_decide(const site_call *call)
 }
 
 /* Format and deliver one call that passed the gates. `call_errno` is errno
- * at the call: the message's %m shows it. */
+ * at the call: the message's %m shows it. May change errno; the callers
+ * below put it back. */
 static void statement_deliver(const site_call *call, int call_errno,
                               const char *fmt, va_list args)
     PYLOG_PRINTF_LIKE(3, 0);
@@ -63,18 +64,58 @@ statement_deliver(const site_call *call, int call_errno, const char *fmt,
     pylog_internal_message_release(&msg);
 }
 
-/* Decide, format and deliver one call. */
-static void statement_emit(const site_call *call, int call_errno,
-                           const char *fmt, va_list args)
-    PYLOG_PRINTF_LIKE(3, 0);
+/* Decide, format and deliver one call, leaving errno as it found it: the
+ * message's %m shows it, and the caller reads it after the statement. */
+static void statement_emit(const site_call *call, const char *fmt,
+                           va_list args) PYLOG_PRINTF_LIKE(2, 0);
 
 static void
-statement_emit(const site_call *call, int call_errno, const char *fmt,
-               va_list args)
+statement_emit(const site_call *call, const char *fmt, va_list args)
 {
+    int call_errno = errno;
+
     if (statement_decide(call) != SLOT_OFF) {
         statement_deliver(call, call_errno, fmt, args);
     }
+    errno = call_errno;
+}
+
+/* statement_emit for a rate-limited statement: a call that passed the
+ * gates (pylog's filters and the switch, and Python's level when this
+ * thread can learn it without waiting for the GIL: delivery_enabled
+ * answers 1 when it cannot) is an occurrence; it is counted, and delivered
+ * with `pylog_count` when the site's kind says so. errno as above. */
+static void statement_emit_rate(site_call *call, double param,
+                                const char *fmt, va_list args)
+    PYLOG_PRINTF_LIKE(3, 0);
+
+static void
+statement_emit_rate(site_call *call, double param, const char *fmt,
+                    va_list args)
+{
+    int call_errno = errno, send = 0;
+    pylog_internal_extra extra = {0, NULL, 1};
+    slot_decision decision = statement_decide(call);
+    uint64_t occurrence;
+    pylog_kv count;
+
+    if (decision == SLOT_ON ||
+        (decision == SLOT_ASK_PYTHON &&
+         pylog_internal_delivery_enabled(call))) {
+        occurrence = pylog_internal_rate_occur(
+            (pylog_internal_rate_site *)call->site, param, &send);
+        if (send) {
+            count = pylog_kv_int("pylog_count",
+                                 occurrence > (uint64_t)LLONG_MAX
+                                     ? LLONG_MAX
+                                     : (long long)occurrence);
+            extra.kvs = &count;
+            call->extra = &extra;
+            statement_deliver(call, call_errno, fmt, args);
+            call->extra = NULL;
+        }
+    }
+    errno = call_errno;
 }
 
 /* A statement whose target is not a constant (its descriptor cannot name
@@ -94,7 +135,6 @@ pylog_internal_log(const pylog_internal_site_entry *entry, int level,
                    const pylog_internal_extra *extra, const char *target,
                    const char *fmt, ...)
 {
-    int call_errno = errno;
     pylog_internal_site *site = entry->site;
     site_call call = {site,       level,      target, site->file, site->file,
                       site->func, site->line, extra,  0};
@@ -102,9 +142,8 @@ pylog_internal_log(const pylog_internal_site_entry *entry, int level,
 
     statement_note_target(site, target);
     va_start(args, fmt);
-    statement_emit(&call, call_errno, fmt, args);
+    statement_emit(&call, fmt, args);
     va_end(args);
-    errno = call_errno;
 }
 
 void
@@ -112,7 +151,6 @@ pylog_internal_log_at(const pylog_internal_site_entry *entry, int level,
                       const char *target, const char *file, int line,
                       const char *func, const char *fmt, ...)
 {
-    int call_errno = errno;
     pylog_internal_site *site = entry->site;
     site_call call = {site, level, target, site->file, file,
                       func, line,  NULL,   1};
@@ -120,9 +158,8 @@ pylog_internal_log_at(const pylog_internal_site_entry *entry, int level,
 
     statement_note_target(site, target);
     va_start(args, fmt);
-    statement_emit(&call, call_errno, fmt, args);
+    statement_emit(&call, fmt, args);
     va_end(args);
-    errno = call_errno;
 }
 
 void
@@ -130,41 +167,15 @@ pylog_internal_log_rate(const pylog_internal_site_entry *entry, int level,
                         double param, const char *target, const char *fmt,
                         ...)
 {
-    int call_errno = errno, send = 0;
     pylog_internal_site *site = entry->site;
     site_call call = {site,       level,      target, site->file, site->file,
                       site->func, site->line, NULL,   0};
-    pylog_internal_extra extra = {0, NULL, 1};
-    pylog_kv count;
-    uint64_t occurrence;
-    slot_decision decision;
     va_list args;
 
     statement_note_target(site, target);
-    decision = statement_decide(&call);
-    /* An occurrence passed the gates: pylog's filters and the switch, and
-       Python's level when this thread can learn it without waiting for
-       the GIL (delivery_enabled answers 1 when it cannot). */
-    if (decision == SLOT_OFF ||
-        (decision == SLOT_ASK_PYTHON &&
-         !pylog_internal_delivery_enabled(&call))) {
-        errno = call_errno;
-        return;
-    }
-    occurrence = pylog_internal_rate_occur((pylog_internal_rate_site *)site,
-                                           param, &send);
-    if (send) {
-        count = pylog_kv_int("pylog_count",
-                             occurrence > (uint64_t)LLONG_MAX
-                                 ? LLONG_MAX
-                                 : (long long)occurrence);
-        extra.kvs = &count;
-        call.extra = &extra;
-        va_start(args, fmt);
-        statement_deliver(&call, call_errno, fmt, args);
-        va_end(args);
-    }
-    errno = call_errno;
+    va_start(args, fmt);
+    statement_emit_rate(&call, param, fmt, args);
+    va_end(args);
 }
 
 void
@@ -177,12 +188,10 @@ pylog_vlog(int level, const char *target, const char *file, int line,
     va_list args;
 
     if (pylog_internal_generation_current() == 0) {
-        errno = call_errno;
         return; /* not installed: as cheap as a disabled statement can be */
     }
     if (fmt == NULL || file == NULL) {
         pylog_internal_stats_count(STATS_ERRORS);
-        errno = call_errno;
         return;
     }
     entry = pylog_internal_dynamic_site(target, file, line, func);
@@ -198,7 +207,8 @@ pylog_vlog(int level, const char *target, const char *file, int line,
     call.func = entry->func;
     if (!pylog_internal_site_skips(call.site, level)) {
         va_copy(args, ap);
-        statement_emit(&call, call_errno, fmt, args);
+        errno = call_errno; /* the lookup may have changed it */
+        statement_emit(&call, fmt, args);
         va_end(args);
     }
     errno = call_errno;

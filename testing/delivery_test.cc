@@ -4,6 +4,7 @@
 // watchdog that fails the run instead of hanging CI.
 #define PYLOG_TARGET "delivery"
 #include "testing/embedded_python.h"
+#include "testing/watchdog.h"
 
 #include "pylog/internal/lifecycle.h"
 
@@ -21,37 +22,6 @@
 
 namespace pylog_testing {
 namespace {
-
-// Aborts the whole test binary (a failure, with the reason on stderr) when
-// the scope it guards takes longer than `seconds`: a deadlock fails CI
-// instead of hanging it.
-class Watchdog {
-  public:
-    explicit Watchdog(int seconds)
-        : thread_([this, seconds] {
-              std::unique_lock<std::mutex> lock(mutex_);
-              if (!done_cv_.wait_for(lock, std::chrono::seconds(seconds),
-                                     [this] { return done_; })) {
-                  std::fprintf(stderr, "watchdog: deadlock, %d s passed\n",
-                               seconds);
-                  std::abort();
-              }
-          }) {}
-    ~Watchdog() {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            done_ = true;
-        }
-        done_cv_.notify_one();
-        thread_.join();
-    }
-
-  private:
-    std::mutex mutex_;
-    std::condition_variable done_cv_;
-    bool done_ = false;
-    std::thread thread_;
-};
 
 // A C thread that logs `n` WARNING records "<tag>:<i>" without the GIL.
 void LogFromCThread(int tag, int n) {
@@ -128,7 +98,16 @@ PyObject *ExtFlushWithoutGil(PyObject *, PyObject *) {
     return PyLong_FromLong(status);
 }
 
+// Set by ext.mark(): a handler tells a C test that it is running.
+std::atomic<int> marked(0);
+
+PyObject *ExtMark(PyObject *, PyObject *) {
+    marked++;
+    Py_RETURN_NONE;
+}
+
 PyMethodDef ext_methods[] = {
+    {"mark", ExtMark, METH_NOARGS, nullptr},
     {"log", ExtLog, METH_VARARGS, nullptr},
     {"log_without_gil", ExtLogWithoutGil, METH_VARARGS, nullptr},
     {"log_from_thread", ExtLogFromThread, METH_VARARGS, nullptr},
@@ -702,6 +681,50 @@ TEST_F(DeliveryTest, ForkedChildLogsAndParentIsUnaffected) {
     std::thread(LogFromCThread, 1, 2).join();
     ASSERT_EQ(FlushWithoutGil(), 0);
     EXPECT_EQ(Str("[r.msg for r in capture.records]"), "['0:0', '1:0', '1:1']");
+}
+
+// A thread holding the GIL whose record cannot queue behind another
+// thread's drain (it carries a Python object, or the queue is full) waits
+// for that drain instead of overtaking its own queued records.
+TEST_F(DeliveryTest, GilHolderNeverOvertakesItsOwnQueuedRecords) {
+    InstallQueue(4);
+    Py("import time\n"
+       "class Slow(logging.Handler):\n"
+       "    def emit(self, record):\n"
+       "        ext.mark()\n"
+       "        time.sleep(0.005)\n"
+       "logging.getLogger('delivery').addHandler(Slow())");
+    Watchdog watchdog(120);
+    PyObject *obj = PyLong_FromLong(7);
+    for (int round = 0; round < 4; round++) {
+        {
+            GilReleased released;
+            marked = 0;
+            for (int i = 0; i < 6; i++) {  // more than the queue holds
+                PYLOG_WARN("%d:%d", round, i);
+            }
+            while (marked == 0) {  // the worker is inside a drain now
+                std::this_thread::yield();
+            }
+        }
+        pylog_kv kv[] = {PYLOG_KV_OBJ("obj", obj)};
+        PYLOG_LOG_KV(PYLOG_LEVEL_WARN, kv, 1, "%d:objects", round);
+        PYLOG_WARN("%d:last", round);
+    }
+    Py_DECREF(obj);
+    ASSERT_EQ(FlushWithoutGil(), 0);
+    // Per round: what arrived of the six, in order, then the two.
+    for (int round = 0; round < 4; round++) {
+        std::string prefix = std::to_string(round) + ":";
+        std::string seen = Str("[r.msg for r in capture.records if "
+                               "r.msg.startswith('" + prefix + "')]");
+        EXPECT_EQ(Str("(lambda m: m[-2:] == ['" + prefix + "objects', '" +
+                      prefix + "last'] and all(x.split(':')[1].isdigit() "
+                      "for x in m[:-2]) and m[:-2] == sorted(m[:-2]))(" +
+                      seen + ")"),
+                  "True")
+            << seen;
+    }
 }
 
 // A fork inside a handler pylog is delivering to: the child's own flush

@@ -3,7 +3,7 @@
  * -O2 with the library's copts whatever the -c mode, for hot_path_test.sh
  * to disassemble: when the slot says "disabled", the path from the entry
  * to `ret` must make no call, no atomic read-modify-write and no store to
- * shared memory (DESIGN.md, gate 2).
+ * shared memory (the promise of internal/site.h and pylog.h).
  */
 #define PYLOG_TARGET "hot_path"
 #include "pylog/pylog.h"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # hot_path_test.sh: checks in the machine code that a disabled statement
-# costs what DESIGN.md (gate 2) says: hot_path_site() (one PYLOG_DEBUG, -O2)
-# must have a path from its entry to `ret` that makes no call, leaves the
+# costs what pylog.h and internal/site.h promise: hot_path_site() (one
+# PYLOG_DEBUG, -O2) must have a path from its entry to `ret` that makes no call, leaves the
 # function by no jump, does no atomic read-modify-write or fence and stores
 # nothing to shared memory, and that reads the generation and a slot and
 # passes two conditional branches (the two compares). The rest of the

@@ -13,24 +13,25 @@ PRELUDE = """
 import logging, os, sys
 logging.basicConfig(level=1, stream=sys.stdout, format='%(message)s')
 
-def interpreters():
-    '''create() -> a legacy (shared-GIL) sub-interpreter; run(i, code).'''
+def interpreters(isolated=False):
+    '''create() -> a legacy (shared-GIL) sub-interpreter, or an isolated
+    one (own GIL, 3.12+); run(i, code); destroy(i).'''
     try:
         import _interpreters as mod  # 3.13+
         def create():
-            return mod.create('legacy')
+            return mod.create('isolated' if isolated else 'legacy')
     except ImportError:
         import _xxsubinterpreters as mod  # 3.8-3.12
         def create():
             try:
-                return mod.create(isolated=False)  # 3.12
+                return mod.create(isolated=isolated)  # 3.12
             except TypeError:
                 return mod.create()
-    return create, mod.run_string
+    return create, mod.run_string, mod.destroy
 
-def in_subinterpreter(body):
+def in_subinterpreter(body, isolated=False):
     '''Runs `body` in a new sub-interpreter: 'ok' or the exception.'''
-    create, run = interpreters()
+    create, run, destroy = interpreters(isolated)
     r, w = os.pipe()
     code = ('import os\\n'
             'try:\\n' + ''.join('    %s\\n' % line for line in body) +
@@ -38,7 +39,9 @@ def in_subinterpreter(body):
             'except BaseException as e:\\n'
             '    said = "%s: %s" % (type(e).__name__, e)\\n'
             'os.write(' + str(w) + ', said.encode())\\n')
-    run(create(), code)
+    interp = create()
+    run(interp, code)
+    destroy(interp)
     os.close(w)
     said = os.read(r, 4096).decode()
     os.close(r)
@@ -81,28 +84,35 @@ class InterpretersTest(unittest.TestCase):
             import multiphase_any
             print(in_subinterpreter(['import multiphase_any']))
             print(in_subinterpreter(['import multiphase']))
+            if sys.version_info >= (3, 12):
+                print(in_subinterpreter(['import multiphase'], isolated=True))
+            else:
+                print('ImportError: (no isolated sub-interpreters)')
             multiphase_any.log('main still logs')
             """))
         self.assertClean(done)
         lines = done.stdout.splitlines()
-        self.assertEqual(len(lines), 3, done.stdout)
-        self.assertTrue(lines[0].startswith("ImportError: pylog: "), lines[0])
-        self.assertIn("only in the main interpreter", lines[0])
-        self.assertTrue(lines[1].startswith("ImportError"), lines[1])
-        if sys.version_info >= (3, 12):  # the declared slot: CPython refuses
-            self.assertNotIn("pylog", lines[1])
-        self.assertEqual(lines[2], "main still logs")
+        self.assertEqual(len(lines), 4, done.stdout)
+        # legacy sub-interpreters: pylog_install refuses, declared or not
+        for line in lines[:2]:
+            self.assertTrue(line.startswith("ImportError: pylog: "), line)
+            self.assertIn("only in the main interpreter", line)
+        # an isolated one: the declared slot makes CPython refuse first
+        self.assertTrue(lines[2].startswith("ImportError"), lines[2])
+        self.assertNotIn("pylog", lines[2])
+        self.assertEqual(lines[3], "main still logs")
 
     def test_c_threads_log_after_a_sub_interpreter_was_created(self):
         for _ in range(3):
             done = run(textwrap.dedent("""
                 import testext_a
                 testext_a.try_init()
-                create, _ = interpreters()
-                create()
+                create, _, destroy = interpreters()
+                interp = create()
                 testext_a.log(30, 'main thread')
                 testext_a.log_from_threads(2, 50)
                 testext_a.flush()
+                destroy(interp)
                 print('stats', testext_a.stats())
                 """))
             self.assertClean(done)

@@ -6,8 +6,9 @@
 // dropped. The ring itself is tested without Python in ring_test.cc.
 #define PYLOG_TARGET "queue"
 #include "testing/embedded_python.h"
+#include "testing/watchdog.h"
 
-#include "pylog/internal/config.h"
+#include "pylog/internal/lifecycle.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -18,36 +19,6 @@
 
 namespace pylog_testing {
 namespace {
-
-// Aborts the test binary (a failure, the reason on stderr) when the scope it
-// guards takes longer than `seconds`: a hang fails CI instead of stalling it.
-class Watchdog {
-  public:
-    explicit Watchdog(int seconds)
-        : thread_([this, seconds] {
-              std::unique_lock<std::mutex> lock(mutex_);
-              if (!done_cv_.wait_for(lock, std::chrono::seconds(seconds),
-                                     [this] { return done_; })) {
-                  std::fprintf(stderr, "watchdog: hang, %d s passed\n",
-                               seconds);
-                  std::abort();
-              }
-          }) {}
-    ~Watchdog() {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            done_ = true;
-        }
-        done_cv_.notify_one();
-        thread_.join();
-    }
-
-  private:
-    std::mutex mutex_;
-    std::condition_variable done_cv_;
-    bool done_ = false;
-    std::thread thread_;
-};
 
 // A C thread's statements: `n` WARNING records "<i>", without the GIL.
 void LogFromCThread(int n) {
@@ -95,7 +66,7 @@ TEST_F(QueueTest, EverySmallCapacityHoldsExactlyThatManyRecords) {
             kept += (i > 0 ? ", '" : "'") + std::to_string(i) + "'";
         }
         EXPECT_EQ(Str("[r.msg for r in capture.records[1:]]"), kept + "]");
-        pylog_internal_config_uninstall();
+        pylog_internal_uninstall();
     }
 }
 
@@ -135,7 +106,7 @@ TEST_F(QueueTest, CThreadLoggingThroughTinyQueuesFinishes) {
         EXPECT_EQ(Long("tally.delivered") + (long)dropped, kStatements);
         EXPECT_GT(Long("tally.delivered"), 0);
         EXPECT_EQ(Long("tally.order_ok"), 1) << "one thread's records in order";
-        pylog_internal_config_uninstall();
+        pylog_internal_uninstall();
     }
 }
 

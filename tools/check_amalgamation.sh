@@ -13,12 +13,13 @@
 #     against the headers of each OTHER_PYTHON too;
 #     pylog/pylog.h compiles from C++11, C++14 and C++17 (g++ and clang++);
 #  3. a C++ extension linking the C object of pylog.c imports and logs;
-#  4. testing/testext.c with testext_sites.c (as testext_a and testext_b) and
-#     examples/hello/hello.c, built with plain gcc from the amalgamation alone
-#     (-I OUTDIR, no pylog/), pass the Python-level suite: testext_test.py,
-#     two_extensions_test.py, hello_test.py, lifecycle_test.py, sites_test.py
-#     (run by testing/run_unittest.py), and export only their PyInit_*
-#     function.
+#  4. testing/testext.c with testext_sites.c (as testext_a and testext_b),
+#     testing/multiphase.c (as multiphase and multiphase_any) and
+#     examples/hello/hello.c, built with plain gcc from the amalgamation
+#     alone (-I OUTDIR, no pylog/), pass the Python-level suite:
+#     testext_test.py, two_extensions_test.py, hello_test.py,
+#     lifecycle_test.py, interpreters_test.py, sites_test.py (run by
+#     testing/run_unittest.py), and export only their PyInit_* function.
 set -euo pipefail
 python=${1:-python3}
 others=("${@:2}")
@@ -197,8 +198,13 @@ testext="$tree/testing/testext.c $tree/testing/testext_sites.c"
 build "$work/testing" testext_a "$testext" -DTESTEXT_NAME=testext_a
 build "$work/testing" testext_b "$testext" -DTESTEXT_NAME=testext_b
 build "$work/hello" hello "$tree/examples/hello/hello.c"
+build "$work/testing" multiphase "$tree/testing/multiphase.c" \
+    -DMULTIPHASE_NAME=multiphase -DMULTIPHASE_DECLARE=1
+build "$work/testing" multiphase_any "$tree/testing/multiphase.c" \
+    -DMULTIPHASE_NAME=multiphase_any -DMULTIPHASE_DECLARE=0
 failed=0
-for test in testext_test two_extensions_test hello_test lifecycle_test sites_test; do
+for test in testext_test two_extensions_test hello_test lifecycle_test \
+    interpreters_test sites_test; do
     PYTHONPATH=$work/testing:$work/hello PYLOG_TESTEXT_DIR=$work/testing \
         PYLOG_HELLO_DIR=$work/hello \
         "$python" "$tree/testing/run_unittest.py" "$tree/testing/$test.py" || failed=1

@@ -14,7 +14,8 @@ tools/setup.sh || exit 1
 tests=("$@")
 [[ ${#tests[@]} -gt 0 ]] || tests=(bridge caching delivery direct_handle extra
                                    filter filter_spec install invalidation
-                                   record record_direct reinit thread)
+                                   queue record record_direct record_template
+                                   reinit statement thread)
 targets=()
 for t in "${tests[@]}"; do targets+=("//testing:${t}_test"); done
 bazel build -c dbg "${targets[@]}" || exit 1

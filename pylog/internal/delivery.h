@@ -33,6 +33,26 @@ PYLOG_API int pylog_internal_delivery_open(int mode, size_t queue_capacity,
  * deliver what is queued and stop the delivery thread. */
 PYLOG_API void pylog_internal_delivery_close(void);
 
+/* Nonzero when this thread is inside a delivery of this process (a handler
+ * pylog is delivering to, or code it called), so that waiting for the
+ * queue could be waiting for itself. Any thread. */
+PYLOG_API int pylog_internal_delivery_inside(void);
+
+/* Deliver everything queued now, unless another thread is delivering it
+ * (see pylog_internal_delivery_wait). GIL: held. */
+PYLOG_API void pylog_internal_delivery_flush_here(void);
+
+/* What pylog_internal_delivery_wait found. */
+#define DELIVERY_WAIT_DONE 0    /* the records are finished */
+#define DELIVERY_WAIT_STALLED 1 /* none finished for flush_stall_ms */
+#define DELIVERY_WAIT_NOBODY 2  /* nobody delivers them: no worker, no
+                                   drain under way */
+
+/* Wait until the records pushed before the `target`-th are finished
+ * (pylog_internal_queue_finished() >= target). GIL: not held (the thread
+ * delivering them may need it). */
+PYLOG_API int pylog_internal_delivery_wait(uint64_t target);
+
 /* delivery_lock across fork() (phase: PYLOG_INTERNAL_FORK_*); in the
  * child, the delivery state and the queue start over. */
 PYLOG_API void pylog_internal_delivery_fork(int phase);
