@@ -15,7 +15,7 @@ tests=("$@")
 [[ ${#tests[@]} -gt 0 ]] || tests=(bridge caching delivery direct_handle extra
                                    filter filter_spec install invalidation
                                    queue record record_direct record_template
-                                   reinit statement thread)
+                                   reinit sites statement thread)
 targets=()
 for t in "${tests[@]}"; do targets+=("//testing:${t}_test"); done
 bazel build -c dbg "${targets[@]}" || exit 1
