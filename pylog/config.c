@@ -15,6 +15,7 @@
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/config.h"
+#include "internal/config_check.h"
 #include "internal/filter_spec.h"
 #include "internal/generation.h"
 #include "internal/name.h"
@@ -65,87 +66,6 @@ pylog_config_init(pylog_config *config)
     config->flush_stall_ms = PYLOG_TUNE_FLUSH_STALL_MS;
     config->site_control = NULL;
     config->site_env_var = "PYLOG_SITES";
-}
-
-static int
-config_level_ok(int level)
-{
-    return level >= 0 && level <= PYLOG_LEVEL_OFF;
-}
-
-/* GIL: held. 0, or -1 with TypeError/ValueError naming the bad field. */
-static int
-config_check(const pylog_config *config)
-{
-    if (config == NULL) {
-        PyErr_SetString(PyExc_TypeError, "pylog_install: config is NULL");
-        return -1;
-    }
-    if (!config_level_ok(config->filter)) {
-        PyErr_Format(PyExc_ValueError,
-                     "pylog_install: filter level %d is outside 0..%d",
-                     config->filter, PYLOG_LEVEL_OFF);
-        return -1;
-    }
-    if (config->caching < PYLOG_CACHE_NOTHING ||
-        config->caching > PYLOG_CACHE_LOGGERS_AND_LEVELS) {
-        PyErr_Format(PyExc_ValueError,
-                     "pylog_install: caching mode %d is not a PYLOG_CACHE_*",
-                     config->caching);
-        return -1;
-    }
-    if (config->delivery != PYLOG_DELIVERY_AUTO &&
-        config->delivery != PYLOG_DELIVERY_SYNC) {
-        PyErr_Format(PyExc_ValueError,
-                     "pylog_install: delivery mode %d is not a "
-                     "PYLOG_DELIVERY_*",
-                     config->delivery);
-        return -1;
-    }
-    if (config->queue_capacity < 1 ||
-        config->queue_capacity > PYLOG_QUEUE_CAPACITY_MAX) {
-        PyErr_Format(PyExc_ValueError,
-                     "pylog_install: queue_capacity %zu is outside 1..%zu",
-                     config->queue_capacity, PYLOG_QUEUE_CAPACITY_MAX);
-        return -1;
-    }
-    if (config->flush_stall_ms < 1 ||
-        config->flush_stall_ms > PYLOG_FLUSH_STALL_MS_MAX) {
-        PyErr_Format(PyExc_ValueError,
-                     "pylog_install: flush_stall_ms %ld is outside 1..%ld",
-                     config->flush_stall_ms, PYLOG_FLUSH_STALL_MS_MAX);
-        return -1;
-    }
-    if (config->n_target_filters > 0 && config->target_filters == NULL) {
-        PyErr_Format(PyExc_TypeError,
-                     "pylog_install: target_filters is NULL but "
-                     "n_target_filters is %zu",
-                     config->n_target_filters);
-        return -1;
-    }
-    for (size_t i = 0; i < config->n_target_filters; i++) {
-        const pylog_target_filter *rule = &config->target_filters[i];
-        if (rule->target == NULL) {
-            PyErr_Format(PyExc_TypeError,
-                         "pylog_install: target_filters[%zu].target is NULL",
-                         i);
-            return -1;
-        }
-        if (rule->target[0] == '\0') {
-            PyErr_Format(PyExc_ValueError,
-                         "pylog_install: target_filters[%zu].target is empty",
-                         i);
-            return -1;
-        }
-        if (!config_level_ok(rule->level)) {
-            PyErr_Format(PyExc_ValueError,
-                         "pylog_install: target_filters[%zu] (\"%s\") level "
-                         "%d is outside 0..%d",
-                         i, rule->target, rule->level, PYLOG_LEVEL_OFF);
-            return -1;
-        }
-    }
-    return 0;
 }
 
 /* Apply a filter spec to *table. A bad directive raises ValueError when
@@ -322,7 +242,7 @@ pylog_internal_config_build(const pylog_config *config)
     config_data *fresh;
     const char *env;
 
-    if (config_check(config) < 0) {
+    if (pylog_internal_config_check(config) < 0) {
         return NULL;
     }
     fresh = (config_data *)malloc(sizeof *fresh);
@@ -415,7 +335,7 @@ pylog_set_filter(int level)
 {
     int status = PYLOG_OK;
 
-    if (!config_level_ok(level)) {
+    if (!pylog_internal_config_level_ok(level)) {
         return PYLOG_ERR_INVALID_ARGUMENT;
     }
     /* config_lock: one change; released right below. */
@@ -438,7 +358,7 @@ pylog_set_target_filter(const char *target, int level)
 {
     int status = PYLOG_OK;
 
-    if (target == NULL || target[0] == '\0' || !config_level_ok(level)) {
+    if (target == NULL || target[0] == '\0' || !pylog_internal_config_level_ok(level)) {
         return PYLOG_ERR_INVALID_ARGUMENT;
     }
     /* config_lock: one change; released right below. */

@@ -5,6 +5,7 @@
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/filter_spec.h"
+#include "internal/glob.h"
 #include "internal/name.h"
 #include "internal/site_query.h"
 
@@ -143,108 +144,6 @@ query_word_next(const char *text, size_t *pos, size_t end, query_word *word,
     return 1;
 }
 
-/* Nonzero when `glob` is well formed: every `[` closed, no trailing `\`. */
-static int
-query_glob_valid(const char *glob)
-{
-    for (const char *p = glob; *p != '\0'; p++) {
-        if (*p == '\\') {
-            if (*++p == '\0') {
-                return 0;
-            }
-        }
-        else if (*p == '[') {
-            p++;
-            if (*p == '!' || *p == '^') {
-                p++;
-            }
-            if (*p == ']') {
-                p++; /* a leading ']' is a member */
-            }
-            while (*p != ']') {
-                if (*p == '\0') {
-                    return 0;
-                }
-                p++;
-            }
-        }
-    }
-    return 1;
-}
-
-/* Match byte `c` against the set at *pattern (just past its `[`); moves
- * *pattern past the `]`. The glob is valid. */
-static int
-query_set_matches(const char **pattern, unsigned char c)
-{
-    const char *p = *pattern;
-    int negated = 0, found = 0, first = 1;
-
-    if (*p == '!' || *p == '^') {
-        negated = 1;
-        p++;
-    }
-    while (first || *p != ']') {
-        unsigned char low = (unsigned char)*p++, high = low;
-        if (*p == '-' && p[1] != ']' && p[1] != '\0') {
-            high = (unsigned char)p[1];
-            p += 2;
-        }
-        if (low <= c && c <= high) {
-            found = 1;
-        }
-        first = 0;
-    }
-    *pattern = p + 1;
-    return found != negated;
-}
-
-/* Nonzero when `text` matches the valid glob `glob` as a whole. Backtracks
- * only to the last `*`, so it takes time linear in the product of the
- * lengths at worst. */
-static int
-query_glob_matches(const char *glob, const char *text)
-{
-    const char *p = glob, *s = text, *star = NULL, *star_text = NULL;
-
-    while (*s != '\0') {
-        if (*p == '*') {
-            star = ++p;
-            star_text = s;
-            continue;
-        }
-        if (*p == '?') {
-            p++;
-            s++;
-            continue;
-        }
-        if (*p == '[') {
-            const char *after = p + 1;
-            if (query_set_matches(&after, (unsigned char)*s)) {
-                p = after;
-                s++;
-                continue;
-            }
-        }
-        else if (*p != '\0') {
-            const char *literal = *p == '\\' ? p + 1 : p;
-            if (*literal == *s) {
-                p = literal + 1;
-                s++;
-                continue;
-            }
-        }
-        if (star == NULL) {
-            return 0;
-        }
-        p = star;
-        s = ++star_text;
-    }
-    while (*p == '*') {
-        p++;
-    }
-    return *p == '\0';
-}
 
 /* "N" or "N-M" (decimal, N <= M, up to INT_MAX). 0, or -1. */
 static int
@@ -329,7 +228,7 @@ query_set(site_query *query, int key, char *value, site_query_error *error)
     case KEY_FILE:
     case KEY_FUNC:
     case KEY_TARGET:
-        if (!query_glob_valid(value)) {
+        if (!pylog_internal_glob_valid(value)) {
             error->reason = "bad glob (a '[' without its ']', or a "
                             "trailing '\\')";
             break;
@@ -526,14 +425,15 @@ pylog_internal_site_query_matches(const site_query *query,
 {
     if (query->file != NULL) {
         const char *slash = strrchr(subject->file, '/');
-        if (!query_glob_matches(query->file, subject->file) &&
-            (slash == NULL || !query_glob_matches(query->file, slash + 1))) {
+        if (!pylog_internal_glob_matches(query->file, subject->file) &&
+            (slash == NULL ||
+             !pylog_internal_glob_matches(query->file, slash + 1))) {
             return 0;
         }
     }
     if (query->func != NULL &&
         (subject->func == NULL ||
-         !query_glob_matches(query->func, subject->func))) {
+         !pylog_internal_glob_matches(query->func, subject->func))) {
         return 0;
     }
     if (query->has_line && (subject->line < query->line_first ||
@@ -542,7 +442,7 @@ pylog_internal_site_query_matches(const site_query *query,
     }
     if (query->target != NULL &&
         (subject->target == NULL ||
-         !query_glob_matches(query->target, subject->target))) {
+         !pylog_internal_glob_matches(query->target, subject->target))) {
         return 0;
     }
     if (query->format != NULL && (subject->format == NULL ||
