@@ -7,7 +7,7 @@
 #include "internal/config_check.h"
 
 int
-pylog_internal_pylog_internal_config_level_ok(int level)
+pylog_internal_config_level_ok(int level)
 {
     return level >= 0 && level <= PYLOG_LEVEL_OFF;
 }
