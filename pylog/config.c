@@ -63,6 +63,7 @@ pylog_config_init(pylog_config *config)
     config->env_var = "PYLOG_FILTER";
     config->delivery = PYLOG_DELIVERY_AUTO;
     config->queue_capacity = PYLOG_TUNE_QUEUE_CAPACITY;
+    config->thread_buffer_bytes = PYLOG_TUNE_THREAD_BUFFER_BYTES;
     config->flush_stall_ms = PYLOG_TUNE_FLUSH_STALL_MS;
     config->site_control = NULL;
     config->site_env_var = "PYLOG_SITES";

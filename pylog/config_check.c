@@ -47,6 +47,16 @@ pylog_internal_config_check(const pylog_config *config)
                      config->queue_capacity, PYLOG_QUEUE_CAPACITY_MAX);
         return -1;
     }
+    if (config->thread_buffer_bytes < PYLOG_THREAD_BUFFER_BYTES_MIN ||
+        config->thread_buffer_bytes > PYLOG_THREAD_BUFFER_BYTES_MAX) {
+        PyErr_Format(PyExc_ValueError,
+                     "pylog_install: thread_buffer_bytes %zu is outside "
+                     "%zu..%zu",
+                     config->thread_buffer_bytes,
+                     PYLOG_THREAD_BUFFER_BYTES_MIN,
+                     PYLOG_THREAD_BUFFER_BYTES_MAX);
+        return -1;
+    }
     if (config->flush_stall_ms < 1 ||
         config->flush_stall_ms > PYLOG_FLUSH_STALL_MS_MAX) {
         PyErr_Format(PyExc_ValueError,

@@ -220,6 +220,8 @@ control_flush(PyObject *self, PyObject *unused)
                         "for flush_stall_ms; records may be left in the "
                         "queue");
         return NULL;
+    case PYLOG_ERR_NO_MEMORY:
+        return PyErr_NoMemory();
     default:
         PyErr_SetString(PyExc_RuntimeError,
                         "pylog is not installed (or the interpreter is "

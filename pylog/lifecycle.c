@@ -26,7 +26,7 @@
 #include "internal/generation.h"
 #include "internal/lifecycle.h"
 #include "internal/logging_hooks.h"
-#include "internal/queue.h"
+#include "internal/drain.h"
 #include "internal/record_origin.h"
 #include "internal/sites.h"
 
@@ -60,7 +60,7 @@ lifecycle_stop(void)
 {
     pylog_internal_delivery_close();
     pylog_internal_generation_stop();
-    pylog_internal_queue_discard();
+    pylog_internal_drain_discard();
     pylog_internal_config_withdraw();
 }
 
@@ -128,13 +128,13 @@ lifecycle_before_fork(void)
     pylog_internal_generation_fork(PYLOG_INTERNAL_FORK_PREPARE);
     pylog_internal_config_fork(PYLOG_INTERNAL_FORK_PREPARE);
     pylog_internal_dynamic_site_fork(PYLOG_INTERNAL_FORK_PREPARE);
-    pylog_internal_delivery_fork(PYLOG_INTERNAL_FORK_PREPARE);
+    pylog_internal_drain_fork(PYLOG_INTERNAL_FORK_PREPARE);
 }
 
 static void
 lifecycle_after_fork(int phase)
 {
-    pylog_internal_delivery_fork(phase);
+    pylog_internal_drain_fork(phase);
     pylog_internal_dynamic_site_fork(phase);
     pylog_internal_config_fork(phase);
     pylog_internal_generation_fork(phase);
@@ -225,7 +225,9 @@ pylog_install(const pylog_config *config)
         lifecycle_step_done(3) < 0) {
         goto uninstall_bridge;
     }
-    if (pylog_internal_delivery_open(config->delivery, config->queue_capacity,
+    if (pylog_internal_delivery_open(config->delivery,
+                                     config->thread_buffer_bytes,
+                                     config->queue_capacity,
                                      config->flush_stall_ms) < 0) {
         goto uninstall_bridge;
     }
@@ -243,7 +245,7 @@ pylog_install(const pylog_config *config)
 
 close_delivery:
     pylog_internal_delivery_close();
-    pylog_internal_queue_discard();
+    pylog_internal_drain_discard();
 uninstall_bridge:
     pylog_internal_bridge_uninstall();
 free_config:

@@ -553,9 +553,11 @@ typedef struct pylog_config {
      * naming it and the rest applies. NULL: none. Default "PYLOG_FILTER". */
     const char *env_var;
     int delivery; /* PYLOG_DELIVERY_*; default PYLOG_DELIVERY_AUTO */
-    /* Records the AUTO queue holds for threads without the GIL (1 up to
-     * PYLOG_QUEUE_CAPACITY_MAX); a record that finds it full is dropped and
-     * counted. Default 8192 (PYLOG_TUNE_QUEUE_CAPACITY). */
+    /* Records each thread's buffer holds for delivery in AUTO mode (1 up
+     * to PYLOG_QUEUE_CAPACITY_MAX): a thread without the GIL writes its
+     * records into a buffer of its own; one that finds it full (this many
+     * records, or thread_buffer_bytes) is dropped and counted. Default
+     * 8192 (PYLOG_TUNE_QUEUE_CAPACITY). */
     size_t queue_capacity;
     /* How long pylog_flush() waits while no record at all is delivered
      * (1 up to PYLOG_FLUSH_STALL_MS_MAX milliseconds) before it gives up
@@ -571,9 +573,19 @@ typedef struct pylog_config {
      * the same syntax; a bad query there is skipped with a RuntimeWarning
      * naming it and the rest applies. NULL: none. Default "PYLOG_SITES". */
     const char *site_env_var;
+    /* Bytes of each thread's buffer (PYLOG_THREAD_BUFFER_BYTES_MIN up to
+     * PYLOG_THREAD_BUFFER_BYTES_MAX, rounded up to a power of two), made
+     * on the thread's first queued statement and freed once the thread
+     * has ended and its records are delivered. A record of three
+     * arguments takes about 120 bytes. Threads that already have a buffer
+     * get one of the new size at their next statement after an install.
+     * Default 262144 (PYLOG_TUNE_THREAD_BUFFER_BYTES). */
+    size_t thread_buffer_bytes;
 } pylog_config;
 
 #define PYLOG_QUEUE_CAPACITY_MAX ((size_t)1 << 24)
+#define PYLOG_THREAD_BUFFER_BYTES_MIN ((size_t)1 << 12)
+#define PYLOG_THREAD_BUFFER_BYTES_MAX ((size_t)1 << 30)
 #define PYLOG_FLUSH_STALL_MS_MAX 86400000L /* a day */
 
 /* Fill *config with the defaults. Never fails; GIL not required. */
@@ -676,9 +688,13 @@ PYLOG_API void pylog_vlog(int level, const char *target, const char *file,
  *                           (on any thread): returns at once and the
  *                           delivery under way goes on, since waiting could
  *                           wait for this very thread;
+ *   PYLOG_ERR_NO_MEMORY     no memory for the mark of every thread's
+ *                           buffer position (nothing was waited for);
  *   PYLOG_ERR_NOT_INSTALLED not installed, or the interpreter is finalizing
  *                           (queued records are then counted as dropped).
- * Never raises; keeps errno. */
+ * "Queued before the call": written into any thread's buffer before the
+ * call read that buffer's position (a record that happens-before the call
+ * is). Never raises; keeps errno. */
 PYLOG_API int pylog_flush(void);
 
 /* Add `module.pylog`, a control object with reset(), set_filter(level),

@@ -1,67 +1,50 @@
 /*
- * queue.c: the bounded queue of records from threads without the GIL and
- * the pool of blocks records are copied into, both on the lock-free ring of
- * ring.c, and the copy of a statement that travels through the queue.
+ * queue.c: a statement of a thread without the GIL as a record in its
+ * thread's buffer (thread_buffer.c), and the record read back for
+ * delivery. A deferred record holds the statement's raw arguments, copied
+ * by the site's capture plan (capture.c), and is formatted when delivered;
+ * any other holds the text formatted at the call, and its extra fields.
+ * Either starts with the ticks of the call (ticks.h), which orders records
+ * across threads.
  *
- * Globals:
- *   queue_current   the open queue; loaded with acquire by every producer.
- *                   Queues are never freed (see queue_open), so a producer
- *                   that loaded an older one writes into valid memory.
- *   queue_retired   queues replaced by a new capacity, kept reachable.
- *   queue_pool      a ring of free PYLOG_TUNE_POOL_BLOCK_BYTES blocks (up
- *                   to PYLOG_TUNE_POOL_BLOCKS, malloc'd and put in at the first
- *                   open) that records small enough are copied into, so a
- *                   push costs no malloc and a delivery no free into another
- *                   thread's arena. Never freed. A small record that finds
- *                   it empty gets a new block, which joins the pool when
- *                   released; a block the pool refuses is freed (see
- *                   pylog_internal_pending_free). A larger record is
- *                   malloc'd to size and freed.
- * No lock: producers are any thread; consumers hold the GIL.
+ * A record in the buffer: queue_record, then n_kvs pylog_kv, then the body
+ * (the captured arguments, or the text unless it is in `heap_text`), then
+ * the strings of the kvs and the target. Pointers to the statement's
+ * __FILE__, __func__ and target are kept as they are: they are static
+ * (pylog.h requires it of PYLOG_LOG_TARGET and PYLOG_LOG_AT; pylog_vlog
+ * passes its own copies, never freed).
+ *
+ * No globals, no locks. GIL: never needed.
  */
 /* Python.h (through pylog.h) must come before any system header. */
-#include "internal/compat.h"
-#include "internal/clock.h"
 #include "internal/queue.h"
-#include "internal/ring.h"
 #include "internal/stats.h"
 #include "internal/tunables.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Every capacity pylog_install accepts is one the ring can hold. */
-typedef char queue_capacity_fits_the_ring
-    [PYLOG_QUEUE_CAPACITY_MAX <= PYLOG_INTERNAL_RING_CAPACITY_MAX ? 1 : -1];
+typedef struct queue_record {
+    uint64_t ticks; /* first: thread_buffer.c merges on it */
+    pylog_internal_site *site;
+    const char *unit_file;
+    const char *file;
+    const char *func;
+    const char *target;
+    const pylog_internal_capture_plan *plan; /* NULL: a text record */
+    char *heap_text;                         /* a long text, owned */
+    int64_t time_ns;                         /* 0: from `ticks` */
+    uint32_t body_size;  /* captured bytes, or the text's length */
+    uint32_t n_kvs;
+    int line;
+    int level;
+    int call_errno;
+    unsigned char origin_given;
+    unsigned char python_thread;
+} queue_record;
 
-typedef struct queue {
-    pylog_internal_ring *ring; /* read by every push and pop */
-    struct queue *retired_next;
-    /* Written by consumers for every record: a line of its own, away from
-       the pointer producers read. */
-    uint64_t finished __attribute__((aligned(64))); /* atomic: pops done */
-} queue;
-
-static queue *queue_current;
-static queue *queue_retired;
-static pylog_internal_ring *queue_pool;
-
-static size_t
-pending_string_size(const char *text)
-{
-    return text != NULL ? strlen(text) + 1 : 0;
-}
-
-/* Copy `text` (length bytes) to *cursor and advance it. */
-static char *
-pending_copy(char **cursor, const char *text, size_t length)
-{
-    char *copy = *cursor;
-
-    memcpy(copy, text, length);
-    *cursor += length;
-    return copy;
-}
+/* A plan that says "not deferred", so the format is parsed only once. */
+static const char queue_no_plan;
 
 void
 pylog_internal_pending_origin(pending_origin *origin)
@@ -78,59 +61,183 @@ pylog_internal_pending_origin(pending_origin *origin)
     }
 }
 
-pending *
-pylog_internal_pending_make(const site_call *call, const message *msg)
+const pylog_internal_capture_plan *
+pylog_internal_queue_plan(pylog_internal_site *site, const char *fmt)
+{
+    /* acquire: pairs with the release below; a plan is immutable */
+    void *plan = __atomic_load_n(&site->capture, __ATOMIC_ACQUIRE);
+    void *expected = NULL;
+    pylog_internal_capture_plan *fresh;
+
+    if (__builtin_expect(plan != NULL, 1)) {
+        return plan != &queue_no_plan &&
+                       pylog_internal_capture_plan_format(
+                           (const pylog_internal_capture_plan *)plan) == fmt
+                   ? (const pylog_internal_capture_plan *)plan
+                   : NULL;
+    }
+    /* Only a site whose format is the constant its descriptor names: the
+       plan points to it, for the life of the process. */
+    if (site->format == NULL || site->format != fmt) {
+        return NULL;
+    }
+    /* The site's first deferred statement: parse once. */
+    fresh = pylog_internal_capture_plan_new(fmt);
+    plan = fresh != NULL ? (void *)fresh : (void *)&queue_no_plan;
+    /* release: the plan is built before it is seen; a thread that lost
+       the race uses the winner's */
+    if (!__atomic_compare_exchange_n(&site->capture, &expected, plan, 0,
+                                     __ATOMIC_RELEASE, __ATOMIC_ACQUIRE)) {
+        pylog_internal_capture_plan_free(fresh);
+        plan = expected;
+    }
+    return plan != &queue_no_plan ? (const pylog_internal_capture_plan *)plan
+                                  : NULL;
+}
+
+/* The fields every record has. */
+static void
+queue_fill(queue_record *record, const site_call *call)
+{
+    record->site = call->site;
+    record->unit_file = call->unit_file;
+    record->file = call->file;
+    record->func = call->func;
+    record->target = call->target;
+    record->line = call->line;
+    record->level = call->level;
+    record->origin_given = (unsigned char)call->origin_given;
+    /* GIL not needed: reads this thread's own thread-state slot */
+    record->python_thread = PyGILState_GetThisThreadState() != NULL;
+}
+
+/* A refused record: counted per thread (the total is the caller's). */
+static int
+queue_full(thread_buffer *buffer)
+{
+    /* relaxed, no RMW: only this thread writes it */
+    __atomic_store_n(&buffer->dropped,
+                     __atomic_load_n(&buffer->dropped, __ATOMIC_RELAXED) + 1,
+                     __ATOMIC_RELAXED);
+    return QUEUE_FULL;
+}
+
+int
+pylog_internal_queue_capture(const site_call *call,
+                             const pylog_internal_capture_plan *plan,
+                             int call_errno, va_list args)
+{
+    thread_buffer *buffer = pylog_internal_thread_buffer();
+    queue_record *record;
+    size_t used;
+
+    if (buffer == NULL) {
+        return QUEUE_NO_BUFFER;
+    }
+    /* Room for the arguments at their longest; only what they take is
+       committed. */
+    record = (queue_record *)pylog_internal_spsc_ring_reserve(
+        &buffer->ring,
+        sizeof(queue_record) + pylog_internal_capture_max_size(plan));
+    if (record == NULL) {
+        return queue_full(buffer);
+    }
+    used = pylog_internal_capture_write(plan, record + 1, args);
+    if (used == 0) {
+        return QUEUE_DECLINED; /* the reservation is forgotten */
+    }
+    record->ticks = pylog_internal_ticks();
+    queue_fill(record, call);
+    record->plan = plan;
+    record->heap_text = NULL;
+    record->time_ns = 0;
+    record->body_size = (uint32_t)used;
+    record->n_kvs = 0;
+    record->call_errno = call_errno;
+    /* release (inside): the consumer sees the whole record */
+    pylog_internal_spsc_ring_commit(&buffer->ring, sizeof(queue_record) + used);
+    return QUEUE_WRITTEN;
+}
+
+static size_t
+queue_string_size(const char *text)
+{
+    return text != NULL ? strlen(text) + 1 : 0;
+}
+
+/* Copy `text` (length bytes) to *cursor and advance it. */
+static char *
+queue_copy(char **cursor, const char *text, size_t length)
+{
+    char *copy = *cursor;
+
+    memcpy(copy, text, length);
+    *cursor += length;
+    return copy;
+}
+
+int
+pylog_internal_queue_text(const site_call *call, message *msg,
+                          int64_t time_ns)
 {
     const pylog_internal_extra *extra = call->extra;
     size_t n_kvs = extra != NULL ? extra->n_kvs : 0, kept = 0;
-    size_t size = sizeof(pending) + n_kvs * sizeof(pylog_kv) + msg->length +
-                  pending_string_size(call->target);
-    pending *record;
+    int inline_text = msg->length <= PYLOG_TUNE_INLINE_TEXT_BYTES;
+    size_t size = sizeof(queue_record) + n_kvs * sizeof(pylog_kv) +
+                  (inline_text ? msg->length : 0) +
+                  queue_string_size(call->target);
+    thread_buffer *buffer = pylog_internal_thread_buffer();
+    queue_record *record;
     char *cursor;
 
+    if (buffer == NULL) {
+        return QUEUE_NO_BUFFER;
+    }
     for (size_t i = 0; i < n_kvs; i++) {
-        size += pending_string_size(extra->kvs[i].key);
+        size += queue_string_size(extra->kvs[i].key);
         if (extra->kvs[i].type == PYLOG_KV_TYPE_STR) {
-            size += pending_string_size(extra->kvs[i].value.str);
+            size += queue_string_size(extra->kvs[i].value.str);
         }
     }
-    if (size <= PYLOG_TUNE_POOL_BLOCK_BYTES) {
-        /* The ring's pop acquires what the push that gave the block back
-           released: whoever had the block is done with it. */
-        record = queue_pool != NULL
-                     ? (pending *)pylog_internal_ring_pop(queue_pool)
-                     : NULL;
-        if (record == NULL) {
-            record = (pending *)malloc(PYLOG_TUNE_POOL_BLOCK_BYTES);
+    record = (queue_record *)pylog_internal_spsc_ring_reserve(&buffer->ring,
+                                                              size);
+    if (record == NULL) {
+        return queue_full(buffer);
+    }
+    if (!inline_text) {
+        /* A long text stays where the caller formatted it, when that was
+           the heap; else it is copied there. */
+        record->heap_text = msg->heap;
+        if (record->heap_text == NULL) {
+            record->heap_text = (char *)malloc(msg->length);
+            if (record->heap_text == NULL) {
+                return QUEUE_NO_BUFFER;
+            }
+            memcpy(record->heap_text, msg->text, msg->length);
         }
+        msg->heap = NULL;
     }
     else {
-        record = (pending *)malloc(size);
+        record->heap_text = NULL;
     }
-    if (record == NULL) {
-        return NULL;
+    queue_fill(record, call);
+    record->plan = NULL;
+    record->time_ns = time_ns;
+    record->body_size = (uint32_t)msg->length;
+    record->call_errno = 0;
+    cursor = (char *)((pylog_kv *)(record + 1) + n_kvs);
+    if (inline_text) {
+        queue_copy(&cursor, msg->text, msg->length);
     }
-    record->pooled = size <= PYLOG_TUNE_POOL_BLOCK_BYTES;
-    /* Layout: the struct, the kv array (aligned like the struct), then the
-       bytes of every string. */
-    record->kvs = (pylog_kv *)(record + 1);
-    cursor = (char *)(record->kvs + n_kvs);
-    record->site = call->site;
-    record->level = call->level;
-    record->line = call->line;
-    record->unit_file = call->unit_file;
-    record->origin_given = call->origin_given;
-    record->file = call->file;
-    record->func = call->func;
-    record->target = call->target != NULL
-                         ? pending_copy(&cursor, call->target,
-                                        strlen(call->target) + 1)
-                         : NULL;
-    record->text = pending_copy(&cursor, msg->text, msg->length);
-    record->length = msg->length;
+    if (call->target != NULL) {
+        /* PYLOG_LOG_TARGET's is static, but a GIL holder's queued record
+           may come from pylog_vlog with any target: copied to be safe */
+        record->target = queue_copy(&cursor, call->target,
+                                    strlen(call->target) + 1);
+    }
     for (size_t i = 0; i < n_kvs; i++) {
         const pylog_kv *kv = &extra->kvs[i];
-        pylog_kv *copy = &record->kvs[kept];
+        pylog_kv *copy = (pylog_kv *)(record + 1) + kept;
 
         /* An object can be neither borrowed nor copied without the GIL. */
         if (kv->key == NULL || kv->type == PYLOG_KV_TYPE_OBJ) {
@@ -138,195 +245,69 @@ pylog_internal_pending_make(const site_call *call, const message *msg)
             continue;
         }
         *copy = *kv;
-        copy->key = pending_copy(&cursor, kv->key, strlen(kv->key) + 1);
+        copy->key = queue_copy(&cursor, kv->key, strlen(kv->key) + 1);
         if (kv->type == PYLOG_KV_TYPE_STR && kv->value.str != NULL) {
-            copy->value.str = pending_copy(&cursor, kv->value.str,
-                                           strlen(kv->value.str) + 1);
+            copy->value.str = queue_copy(&cursor, kv->value.str,
+                                         strlen(kv->value.str) + 1);
         }
         kept++;
     }
-    record->n_kvs = kept;
-    pylog_internal_pending_origin(&record->origin);
-    return record;
-}
-
-void
-pylog_internal_pending_free(pending *record)
-{
-    /* The ring's push releases: the next taker of the block sees us done
-       with it. It refuses the block when the pool holds PYLOG_TUNE_POOL_BLOCKS
-       already, and also, for a moment, when a pop of the cell the block
-       would go to is still under way on another thread (internal/ring.h):
-       then the block is freed, and a new one replaces it when the pool
-       runs dry. */
-    if (!record->pooled || queue_pool == NULL ||
-        pylog_internal_ring_push(queue_pool, record) != 0) {
-        free(record);
-    }
-}
-
-/* Make the pool once (GIL held, at install), as many blocks in it as
- * memory allows; without a pool, every record is malloc'd and freed.
- * Producers see it through the generation install publishes afterwards
- * (release there, acquire in each statement's slow path). */
-static void
-queue_pool_open(void)
-{
-    pylog_internal_ring *pool;
-    void *block;
-
-    if (queue_pool != NULL) {
-        return;
-    }
-    pool = pylog_internal_ring_new(PYLOG_TUNE_POOL_BLOCKS);
-    if (pool == NULL) {
-        return;
-    }
-    for (size_t i = 0; i < PYLOG_TUNE_POOL_BLOCKS; i++) {
-        block = malloc(PYLOG_TUNE_POOL_BLOCK_BYTES);
-        /* Never refused: no other thread sees the ring yet, and it has
-           PYLOG_TUNE_POOL_BLOCKS cells. */
-        if (block == NULL || pylog_internal_ring_push(pool, block) != 0) {
-            free(block);
-            break;
-        }
-    }
-    queue_pool = pool;
+    record->n_kvs = (uint32_t)kept;
+    record->ticks = pylog_internal_ticks();
+    /* release (inside): the consumer sees the whole record */
+    pylog_internal_spsc_ring_commit(&buffer->ring,
+                                    (size_t)(cursor - (char *)record));
+    return QUEUE_WRITTEN;
 }
 
 int
-pylog_internal_queue_open(size_t capacity)
+pylog_internal_queue_read(const thread_buffer *buffer, const void *payload,
+                          const pylog_internal_ticks_now *now,
+                          queue_view *view)
 {
-    /* relaxed: only install (GIL held) stores queue_current */
-    queue *current = __atomic_load_n(&queue_current, __ATOMIC_RELAXED);
-    void *memory;
-    queue *fresh;
+    const queue_record *record = (const queue_record *)payload;
+    const pylog_kv *kvs = (const pylog_kv *)(record + 1);
+    const char *body = (const char *)(kvs + record->n_kvs);
 
-    queue_pool_open();
-
-    if (current != NULL &&
-        pylog_internal_ring_capacity(current->ring) == capacity) {
-        /* A statement that passed its check before the last uninstall may
-           have pushed after that uninstall emptied the ring. */
-        pylog_internal_queue_discard();
-        return 0;
+    view->call.site = record->site;
+    view->call.level = record->level;
+    view->call.target = record->target;
+    view->call.unit_file = record->unit_file;
+    view->call.file = record->file;
+    view->call.func = record->func;
+    view->call.line = record->line;
+    view->call.origin_given = record->origin_given;
+    view->extra.exc_info = 0;
+    view->extra.kvs = kvs;
+    view->extra.n_kvs = record->n_kvs;
+    view->call.extra = record->n_kvs > 0 ? &view->extra : NULL;
+    view->origin.time_ns =
+        record->time_ns != 0
+            ? record->time_ns
+            : pylog_internal_ticks_realtime(record->ticks, now);
+    view->origin.thread_id = buffer->thread_id;
+    view->origin.python_thread = record->python_thread;
+    memcpy(view->origin.thread_name, buffer->thread_name,
+           sizeof view->origin.thread_name);
+    if (record->plan != NULL) {
+        return pylog_internal_message_replay(&view->msg, record->plan, body,
+                                             record->call_errno);
     }
-    if (posix_memalign(&memory, 64, sizeof(queue)) != 0) {
-        return -1;
-    }
-    fresh = (queue *)memory;
-    fresh->ring = pylog_internal_ring_new(capacity);
-    if (fresh->ring == NULL) {
-        free(fresh);
-        return -1;
-    }
-    fresh->retired_next = NULL;
-    fresh->finished = 0;
-    if (current != NULL) {
-        pylog_internal_queue_discard();
-        current->retired_next = queue_retired;
-        queue_retired = current;
-    }
-    /* release: producers that load the queue with acquire see it built */
-    __atomic_store_n(&queue_current, fresh, __ATOMIC_RELEASE);
+    view->msg.heap = NULL;
+    view->msg.text = record->heap_text != NULL ? record->heap_text : body;
+    view->msg.length = record->body_size;
     return 0;
 }
 
-int
-pylog_internal_queue_push(pending *record)
+void
+pylog_internal_queue_release(const void *payload, queue_view *view)
 {
-    /* acquire: pairs with queue_open's release */
-    queue *current = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
-
-    return current != NULL ? pylog_internal_ring_push(current->ring, record)
-                           : -1;
-}
-
-pending *
-pylog_internal_queue_pop(void)
-{
-    /* acquire: pairs with queue_open's release */
-    queue *current = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
-
-    return current != NULL ? (pending *)pylog_internal_ring_pop(current->ring)
-                           : NULL;
+    pylog_internal_message_release(&view->msg);
+    pylog_internal_queue_forget(payload);
 }
 
 void
-pylog_internal_queue_done(void)
+pylog_internal_queue_forget(const void *payload)
 {
-    /* acquire: pairs with queue_open's release */
-    queue *current = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
-
-    if (current != NULL) {
-        /* release: a flush that sees the count sees the delivery's effects */
-        __atomic_fetch_add(&current->finished, 1, __ATOMIC_RELEASE);
-    }
-}
-
-uint64_t
-pylog_internal_queue_pushed(void)
-{
-    /* acquire: pairs with queue_open's release */
-    queue *current = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
-
-    return current != NULL ? pylog_internal_ring_pushed(current->ring) : 0;
-}
-
-uint64_t
-pylog_internal_queue_finished(void)
-{
-    /* acquire: pairs with queue_open's release */
-    queue *current = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
-
-    /* acquire: pairs with queue_done's release */
-    return current != NULL
-               ? __atomic_load_n(&current->finished, __ATOMIC_ACQUIRE)
-               : 0;
-}
-
-int
-pylog_internal_queue_empty(void)
-{
-    /* acquire: pairs with queue_open's release */
-    queue *current = __atomic_load_n(&queue_current, __ATOMIC_ACQUIRE);
-
-    return current == NULL || pylog_internal_ring_pushed(current->ring) ==
-                                  pylog_internal_ring_popped(current->ring);
-}
-
-void
-pylog_internal_queue_discard(void)
-{
-    pending *record;
-
-    while ((record = pylog_internal_queue_pop()) != NULL) {
-        pylog_internal_pending_free(record);
-        pylog_internal_stats_count(STATS_DROPPED);
-        pylog_internal_queue_done();
-    }
-}
-
-void
-pylog_internal_queue_after_fork(void)
-{
-    queue *current = queue_current;
-    pending *record;
-
-    if (current == NULL) {
-        return;
-    }
-    /* The parent delivers these; a push that was half done when fork()
-       copied memory leaves its cell, and those behind it, unreadable, so
-       they are abandoned and the positions start over. */
-    while ((record = pylog_internal_queue_pop()) != NULL) {
-        free(record); /* pooled or not: a pooled block is malloc'd too */
-    }
-    pylog_internal_ring_reset(current->ring);
-    current->finished = 0;
-    /* The pool is left as fork() copied it: a pop or push that was half
-       done there only makes its block unreachable (and may make the pool
-       refuse blocks, which are then freed; new ones replace them), and
-       refilling it could hand out a block that a delivery under way on
-       this thread (a handler that forked) still holds. */
+    free(((const queue_record *)payload)->heap_text);
 }

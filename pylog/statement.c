@@ -42,9 +42,9 @@ statement_decide(const site_call *call)
     return pylog_internal_slot_decide(state, call->level);
 }
 
-/* Format and deliver one call that passed the gates. `call_errno` is errno
- * at the call: the message's %m shows it. May change errno; the callers
- * below put it back. */
+/* Defer, or format and deliver, one call that passed the gates.
+ * `call_errno` is errno at the call: the message's %m shows it. May change
+ * errno; the callers below put it back. */
 static void statement_deliver(const site_call *call, int call_errno,
                               const char *fmt, va_list args)
     PYLOG_PRINTF_LIKE(3, 0);
@@ -55,6 +55,10 @@ statement_deliver(const site_call *call, int call_errno, const char *fmt,
 {
     message msg;
 
+    /* A thread without the GIL copies the arguments and is done. */
+    if (pylog_internal_delivery_defer(call, call_errno, fmt, args)) {
+        return;
+    }
     /* Format before any GIL: nobody waits on us while we do. */
     if (pylog_internal_message_format(&msg, call_errno, fmt, args) < 0) {
         pylog_internal_stats_count(STATS_ERRORS);

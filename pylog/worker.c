@@ -11,11 +11,14 @@
  *                    read relaxed as a hint elsewhere.
  *   worker_sleeping  atomic (seq_cst RMWs): the thread is about to sleep or
  *                    sleeps; a waker signals only then (see
- *                    pylog_internal_worker_wake for the handshake).
+ *                    pylog_internal_worker_wake for the handshake, and
+ *                    pylog_internal_worker_nudge for the one without an
+ *                    RMW, which the thread's timed sleep backs up).
  *   worker_calls_    what the thread does; set at open, before it starts.
  * No Python: `work` takes the GIL if it needs it.
  */
 /* Python.h (through pylog.h) must come before any system header. */
+#include "internal/clock.h"
 #include "internal/generation.h"
 #include "internal/tunables.h"
 #include "internal/worker.h"
@@ -42,6 +45,8 @@ static void *
 worker_main(void *unused)
 {
     sigset_t signals;
+    struct timespec until;
+    long idle_ms = 1;
     int stopping;
 
     (void)unused;
@@ -63,9 +68,19 @@ worker_main(void *unused)
             __atomic_exchange_n(&worker_sleeping, 1, __ATOMIC_SEQ_CST);
             if (worker_calls_.ready()) {
                 __atomic_store_n(&worker_sleeping, 0, __ATOMIC_SEQ_CST);
+                idle_ms = 1;
                 break;
             }
-            pthread_cond_wait(&worker_wakeup, &worker_lock);
+            /* A nudge (no RMW) can miss this sleep by a few instructions:
+               the timed sleep finds its work anyway, at most idle_ms late.
+               It doubles while nothing comes, so an idle process wakes
+               this thread about once per PYLOG_TUNE_WORKER_IDLE_MAX_MS. */
+            until = pylog_internal_clock_after_ms(idle_ms);
+            if (pthread_cond_timedwait(&worker_wakeup, &worker_lock,
+                                       &until) != 0 &&
+                idle_ms < PYLOG_TUNE_WORKER_IDLE_MAX_MS) {
+                idle_ms *= 2;
+            }
         }
         pthread_mutex_unlock(&worker_lock);
         if (worker_calls_.work() == 0) {
@@ -118,6 +133,21 @@ pylog_internal_worker_wake(void)
         __atomic_store_n(&worker_sleeping, 0, __ATOMIC_SEQ_CST);
         pthread_cond_signal(&worker_wakeup);
         pthread_mutex_unlock(&worker_lock);
+    }
+}
+
+/* The handshake of a statement's hot path, which cannot afford an RMW: a
+ * relaxed read of worker_sleeping after the work was published (release).
+ * It may read 0 while the thread goes to sleep having just missed the work
+ * (the store and the load are not ordered without a fence); the thread's
+ * timed sleep (worker_main) then finds it. */
+void
+pylog_internal_worker_nudge(void)
+{
+    /* relaxed: see above */
+    if (__atomic_load_n(&worker_sleeping, __ATOMIC_RELAXED) ||
+        __atomic_load_n(&worker_state, __ATOMIC_RELAXED) == STATE_NONE) {
+        pylog_internal_worker_wake();
     }
 }
 

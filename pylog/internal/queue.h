@@ -1,21 +1,25 @@
 /*
- * internal/queue.h: the bounded multi-producer queue that carries records
- * from threads without the GIL to Python (queue.c), and the record it
- * carries: a self-contained copy of one statement, made without the GIL.
+ * internal/queue.h: a statement of a thread without the GIL as a record in
+ * that thread's buffer (queue.c): its raw arguments with the site's
+ * capture plan (formatted when delivered), or its text formatted at the
+ * call; and the same record read back under the GIL.
  * IWYU pragma: private
  */
 #ifndef PYLOG_INTERNAL_QUEUE_H_
 #define PYLOG_INTERNAL_QUEUE_H_
 
+#include "capture.h"
 #include "compat.h"
 #include "message.h"
 #include "slot.h"
+#include "thread_buffer.h"
+#include "ticks.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* When and where a queued statement ran: what Python's LogRecord would have
+/* When and where a statement ran: what Python's LogRecord would have
  * taken from the calling thread had it made the record then. */
 typedef struct pending_origin {
     int64_t time_ns;         /* CLOCK_REALTIME at the call, as time.time_ns() */
@@ -25,76 +29,60 @@ typedef struct pending_origin {
     char thread_name[PYLOG_INTERNAL_THREAD_NAME_SIZE];
 } pending_origin;
 
-/* One queued statement, in one block (from queue.c's pool, else the heap)
- * with every string it points to except `unit_file`, `file` and `func`
- * (the statement's __FILE__ and __func__, or PYLOG_LOG_AT's, static; or
- * pylog_vlog's copies, never freed).
- * Holds no Python object: OBJ fields are left out (they need the GIL). */
-typedef struct pending {
-    pylog_internal_site *site;
-    int level;
-    int line;
-    const char *unit_file;
-    int origin_given; /* see site_call */
-    const char *file;
-    const char *func;
-    const char *target; /* NULL: the default target */
-    const char *text;   /* not NUL-terminated */
-    size_t length;
-    pylog_kv *kvs;
-    size_t n_kvs;
-    pending_origin origin;
-    int pooled; /* a block for queue.c's pool: offered back when released */
-} pending;
-
-/* Copy a statement into a new pending record (pylog_internal_pending_free
- * releases it). NULL when out of memory. GIL not required; never touches Python. OBJ fields
- * and fields with a NULL key are left out and counted as errors. */
-PYLOG_API pending *pylog_internal_pending_make(const site_call *call,
-                                               const message *msg);
-
-/* Release a record of pylog_internal_pending_make. Any thread. */
-PYLOG_API void pylog_internal_pending_free(pending *record);
-
-/* The calling thread's origin, for records delivered later. */
+/* The calling thread's origin, now. */
 PYLOG_API void pylog_internal_pending_origin(pending_origin *origin);
 
-/* Make the queue hold `capacity` records (GIL held, at install), exactly
- * that many for every capacity from 1 up. The ring is never freed while the
- * process lives, because a thread without the GIL may be pushing into it at
- * any moment; a new capacity retires the old ring (emptied, its records
- * counted as dropped). Records left from an earlier installation are dropped
- * too. 0, or -1 when out of memory or `capacity` is 0 or above
- * PYLOG_INTERNAL_RING_CAPACITY_MAX (pylog_install accepts only 1 ..
- * PYLOG_QUEUE_CAPACITY_MAX, a smaller range). */
-PYLOG_API int pylog_internal_queue_open(size_t capacity);
+/* The site's capture plan for `fmt` (made on the site's first deferred
+ * statement and kept for the life of the process), or NULL when the
+ * statement cannot be deferred: its format is not the site's constant one,
+ * or it has a conversion capture.h does not defer. Any thread; lock-free. */
+PYLOG_API const pylog_internal_capture_plan *
+pylog_internal_queue_plan(pylog_internal_site *site, const char *fmt);
 
-/* Push a record; the queue owns it on success. 0; -1 when the queue is full
- * or not open (the caller still owns it). Lock-free; never blocks. */
-PYLOG_API int pylog_internal_queue_push(pending *record);
+/* What writing a record into the calling thread's buffer did. */
+#define QUEUE_WRITTEN 0
+#define QUEUE_FULL 1      /* the buffer is full: dropped (count it) */
+#define QUEUE_DECLINED 2  /* cannot be deferred after all (a %s too long):
+                             format at the call */
+#define QUEUE_NO_BUFFER 3 /* no buffer (out of memory, none open) */
 
-/* Pop the oldest record (the caller owns it), or NULL when none is ready.
- * Lock-free. Consumers: threads holding the GIL, so pops are serialised. */
-PYLOG_API pending *pylog_internal_queue_pop(void);
+/* Write a statement with its raw arguments (a plain statement: no extra).
+ * Any thread; no lock, no malloc after the thread's first statement. */
+PYLOG_API int pylog_internal_queue_capture(
+    const site_call *call, const pylog_internal_capture_plan *plan,
+    int call_errno, va_list args);
 
-/* Mark one popped record as finished (delivered, failed or dropped). */
-PYLOG_API void pylog_internal_queue_done(void);
+/* Write a statement with its text formatted at the call, and its extra
+ * fields (OBJ fields and fields without a key are left out and counted as
+ * errors). `time_ns` is the record's creation time when already known (a
+ * SYNC statement's), else 0: now. A long text's heap block is taken from
+ * *msg. Any thread. */
+PYLOG_API int pylog_internal_queue_text(const site_call *call, message *msg,
+                                        int64_t time_ns);
 
-/* How many records were ever pushed, and how many of them are finished;
- * pylog_flush() waits for the second to reach the first's value. */
-PYLOG_API uint64_t pylog_internal_queue_pushed(void);
-PYLOG_API uint64_t pylog_internal_queue_finished(void);
+/* A record read back for delivery: what the bridge needs. */
+typedef struct queue_view {
+    site_call call;
+    pylog_internal_extra extra;
+    message msg;
+    pending_origin origin;
+} queue_view;
 
-/* Nonzero when no record is queued (a racy hint, exact when quiescent). */
-PYLOG_API int pylog_internal_queue_empty(void);
+/* Read the record at `payload` of `buffer`: its text (formatted now for a
+ * deferred one), origin (its ticks turned into the wall clock with `now`)
+ * and call. 0, or -1 when formatting failed (count it as an error; nothing
+ * to release). GIL: not needed. */
+PYLOG_API int pylog_internal_queue_read(const thread_buffer *buffer,
+                                        const void *payload,
+                                        const pylog_internal_ticks_now *now,
+                                        queue_view *view);
 
-/* Free every queued record, counting each as dropped (at uninstall). Not
- * concurrent with pops. */
-PYLOG_API void pylog_internal_queue_discard(void);
+/* Free what reading and the record own (its long text). */
+PYLOG_API void pylog_internal_queue_release(const void *payload,
+                                            queue_view *view);
 
-/* In a child after fork(): forget the parent's records (the parent still
- * delivers them) and start the ring over. Only thread of the process. */
-PYLOG_API void pylog_internal_queue_after_fork(void);
+/* The same for a record that is dropped unread. */
+PYLOG_API void pylog_internal_queue_forget(const void *payload);
 
 #ifdef __cplusplus
 } /* extern "C" */

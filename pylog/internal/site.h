@@ -41,8 +41,9 @@
  *    record_template.c), and read only under the GIL, so the GIL orders
  *    them. `mode` is written by a thread holding the GIL (sites.c), with a
  *    new generation started after it; `emitted` is added to under the GIL
- *    (bridge.c); `last_target` is stored by the slow path. The descriptor is
- *    never written.
+ *    (bridge.c); `last_target` is stored by the slow path; `capture` is
+ *    set once, by the first thread that defers a statement of the site
+ *    (compare-and-swap, release). The descriptor is never written.
  *
  *  - Memory order: the fast path loads `state` and the global generation
  *    relaxed: the threshold and its generation arrive in the same word, so
@@ -141,6 +142,9 @@ typedef struct pylog_internal_site {
     int mode;                /* atomic; PYLOG_INTERNAL_MODE_* */
     const char *last_target; /* atomic; without TARGET_KNOWN: the last one */
     uint64_t emitted;        /* atomic; records handed to a logger */
+    /* Made on the first statement a thread without the GIL defers: the
+       plan to copy its arguments by (queue.c), kept for the process. */
+    void *capture; /* atomic; NULL until then */
 } pylog_internal_site;
 
 /* A slot of its own for calls without a static descriptor (PYLOG_ENABLED,
@@ -148,7 +152,7 @@ typedef struct pylog_internal_site {
 #define PYLOG_INTERNAL_SITE_INIT                                            \
     {PYLOG_INTERNAL_THRESHOLD_NONE, NULL, 0, NULL, 0, NULL, NULL, NULL,     \
      NULL, 0, -1, PYLOG_INTERNAL_KIND_PLAIN, 0, PYLOG_INTERNAL_MODE_DEFAULT, \
-     NULL, 0}
+     NULL, 0, NULL}
 
 /* A rate-limited statement's slot: occurrences counted per site, exactly
  * and without a lock (rate.c). */
@@ -346,7 +350,8 @@ int pylog_internal_registration<PylogInternalTag>::registered =
      PYLOG_INTERNAL_SITE_FLAGS(TARGET, PARAM),                                \
      PYLOG_INTERNAL_MODE_DEFAULT,                                             \
      NULL,                                                                    \
-     0}
+     0,                                                                       \
+     NULL}
 
 /* A statement that survives PYLOG_MAX_LEVEL: one static slot (with its
  * entry), the level evaluated once, the inline test, and the out-of-line

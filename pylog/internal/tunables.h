@@ -9,33 +9,46 @@
 #ifndef PYLOG_INTERNAL_TUNABLES_H_
 #define PYLOG_INTERNAL_TUNABLES_H_
 
-/* Records (count). pylog_config_init()'s queue_capacity: records the AUTO
- * queue holds for threads without the GIL before it drops. 8192 covers a
- * burst of several milliseconds of statements from a few busy threads
- * while the GIL is held elsewhere, at 8 bytes of ring per record. */
+/* Records (count). pylog_config_init()'s queue_capacity: the most records
+ * one thread's buffer holds for delivery before that thread's statements
+ * are dropped. 8192 covers a burst of several milliseconds of statements
+ * while the GIL is held elsewhere. */
 #ifndef PYLOG_TUNE_QUEUE_CAPACITY
 #define PYLOG_TUNE_QUEUE_CAPACITY 8192
 #endif
 
-/* Bytes. Messages up to this size are formatted on the calling thread's
- * stack; longer ones take one exact-size malloc. 512 holds nearly every log
- * line, and a statement's stack frame stays small enough for threads with
- * small stacks. */
+/* Bytes. pylog_config_init()'s thread_buffer_bytes: the memory of each
+ * thread's buffer (made on its first queued statement, freed once the
+ * thread has ended and its records are delivered). A record of a format
+ * with three arguments takes about 120 bytes, so 256 KiB hold some 2000
+ * of them; a thread that logs more per millisecond than that while the GIL
+ * is held elsewhere drops records, and may set it higher. */
+#ifndef PYLOG_TUNE_THREAD_BUFFER_BYTES
+#define PYLOG_TUNE_THREAD_BUFFER_BYTES ((size_t)256 * 1024)
+#endif
+
+/* Bytes. Messages up to this size are formatted on the stack of the thread
+ * that formats them (the caller, or for a deferred record the one that
+ * delivers it); longer ones take one exact-size malloc. 512 holds nearly
+ * every log line, and a statement's stack frame stays small enough for
+ * threads with small stacks. */
 #ifndef PYLOG_TUNE_MESSAGE_STACK_BYTES
 #define PYLOG_TUNE_MESSAGE_STACK_BYTES 512
 #endif
 
-/* Bytes and blocks. Queued records that fit in a block are copied into a
- * pool of up to PYLOG_TUNE_POOL_BLOCKS blocks of PYLOG_TUNE_POOL_BLOCK_BYTES
- * (256 KiB in all, made at the first install, never freed) instead of
- * malloc'd on one thread and freed on another. 256 bytes hold a record with
- * a typical message; larger records are malloc'd to size, and a small one
- * that finds the pool empty gets a new block that joins the pool. */
-#ifndef PYLOG_TUNE_POOL_BLOCK_BYTES
-#define PYLOG_TUNE_POOL_BLOCK_BYTES 256
+/* Bytes. A message formatted at the call (not deferred) longer than this
+ * is kept in a malloc'd block its record points to, instead of in the
+ * thread's buffer, so one long message cannot take a buffer's room. */
+#ifndef PYLOG_TUNE_INLINE_TEXT_BYTES
+#define PYLOG_TUNE_INLINE_TEXT_BYTES 2048
 #endif
-#ifndef PYLOG_TUNE_POOL_BLOCKS
-#define PYLOG_TUNE_POOL_BLOCKS 1024
+
+/* Milliseconds. The longest the delivery thread sleeps without being
+ * woken while it is idle: statements wake it without a read-modify-write,
+ * which can miss the moment it goes to sleep (worker.c), so it also looks
+ * on its own, after 1 ms, then 2, 4, ... up to this while nothing comes. */
+#ifndef PYLOG_TUNE_WORKER_IDLE_MAX_MS
+#define PYLOG_TUNE_WORKER_IDLE_MAX_MS 1024
 #endif
 
 /* Bytes, NUL included. The name of a thread Python does not know, as the

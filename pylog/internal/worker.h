@@ -31,6 +31,11 @@ PYLOG_API void pylog_internal_worker_open(const worker_calls *calls);
  * thread sleeps. */
 PYLOG_API void pylog_internal_worker_wake(void);
 
+/* pylog_internal_worker_wake for a statement's hot path: no RMW and no
+ * lock unless the thread sleeps or must be started. The thread may notice
+ * the work up to one idle sleep late (worker.c says why). Any thread. */
+PYLOG_API void pylog_internal_worker_nudge(void);
+
 /* Nonzero while the thread runs and has not been asked to stop. */
 PYLOG_API int pylog_internal_worker_running(void);
 
