@@ -53,7 +53,8 @@ typedef struct pylog_internal_spsc_ring {
     /* The producer's line: written by the producer only. */
     uint64_t tail __attribute__((aligned(64))); /* atomic: bytes committed */
     uint64_t head_seen;   /* producer's last load of `head` */
-    uint64_t committed;   /* entries committed (padding not counted) */
+    uint64_t committed;   /* atomic: entries committed (padding not
+                             counted) */
     uint64_t released_seen; /* producer's last load of `released` */
     uint64_t reserved;    /* position of the reserved entry's header */
     uint64_t reserved_bound; /* payload bytes reserved + 1; 0: none */
@@ -237,7 +238,9 @@ pylog_internal_spsc_ring_commit(pylog_internal_spsc_ring *ring, size_t size)
         ring->memory + (at & (ring->capacity - 1)));
     header->size = (uint32_t)need;
     header->padding = 0;
-    ring->committed++;
+    /* Relaxed store, no RMW: only this thread writes `committed`; other
+       threads read it (relaxed) as a count of entries held. */
+    __atomic_store_n(&ring->committed, ring->committed + 1, __ATOMIC_RELAXED);
     ring->reserved_bound = 0;
     /* Release: the header, the payload and any padding header before them
        are written before the consumer can see a tail past them (it loads
