@@ -15,7 +15,9 @@
  * first anchor: ticks and CLOCK_MONOTONIC read back to back) are written
  * once, in ticks_open_once under pthread_once, before the release store of
  * the flag; readers that see the flag set (acquire) see the anchor. The two
- * latest anchors (ticks_anchors) are under a seqlock (ticks_seq), written
+ * latest anchors (ticks_anchors) are under a seqlock (ticks_seq; its
+ * fields are stored with release and loaded with acquire, which on x86 is
+ * a plain move, instead of fences, which TSan does not model), written
  * only by a sample() that wins ticks_writing. Nothing here ever blocks:
  * a writer that loses the race skips its update (the next sample() makes
  * it), and a reader that cannot get a consistent copy in a few tries (a
@@ -48,8 +50,11 @@
  *     a 1 s baseline, 50 ns over a record's second of age; in the first
  *     second, age <= baseline bounds it by 50 ns too;
  *   - rdtsc is not serialising: a read may be taken some hundred cycles
- *     early (tens of ns), as may the bracket's, and other cores' TSCs agree
- *     to within that (the kernel checks their synchronisation at boot);
+ *     early, and other cores' TSCs agree only to within a small offset
+ *     (the kernel checks their synchronisation at boot): testing/
+ *     ticks_test.cc measures a read after another thread's coming out up
+ *     to ~200 ns earlier on a 2-vCPU KVM guest; this moves a record by as
+ *     much, not the rate (the brackets are read on one thread);
  *   - the rate of CLOCK_MONOTONIC against the TSC is what NTP's slewing
  *     makes it, and the estimate is its mean over the baseline: a change of
  *     the kernel's correction by d ppm within the baseline moves a 1 s old
@@ -58,7 +63,7 @@
  *     ntpd slew away a large offset (up to 500 ppm with adjtimex, more with
  *     chrony's tick adjustments) the bound does not hold;
  *   - rounding: under a nanosecond (128-bit integer arithmetic).
- * That is about 150 ns in all, well within a microsecond. A step of
+ * That is some 350 ns in all, within a microsecond. A step of
  * CLOCK_REALTIME (clock_settime, a stepping NTP) between the record and
  * `now` is not seen: the record gets its moment on the stepped clock.
  *
@@ -136,14 +141,18 @@ ticks_rdtsc(void)
 }
 #endif
 
-/* The counter as pylog_internal_ticks() reads it for the choice `tsc`
- * (read once by the caller, so a try cannot mix the two). */
+/* The counter for the choice `tsc`, read once by the caller so that a try
+ * cannot mix the two: the TSC (before the flag is set, in open(); after,
+ * pylog_internal_ticks() reads it, as the flag never goes back to 0) or
+ * CLOCK_MONOTONIC. */
 static uint64_t
 ticks_read(int tsc)
 {
 #if defined(__x86_64__)
     if (tsc) {
-        return ticks_rdtsc();
+        return __atomic_load_n(&pylog_internal_ticks_tsc, __ATOMIC_RELAXED)
+                   ? pylog_internal_ticks()
+                   : ticks_rdtsc();
     }
 #endif
     (void)tsc;
@@ -230,15 +239,16 @@ ticks_read_anchors(ticks_anchor out[2])
         if (seq & 1u) {
             continue;
         }
+        /* acquire: a field a writer stored (release) after making seq
+           odd makes that odd seq visible to the check below, and keeps
+           the check after these loads; so an unchanged even seq means no
+           writer overlapped them (no fence: TSan does not model fences) */
         for (j = 0; j < 2; j++) {
             out[j].ticks =
-                __atomic_load_n(&ticks_anchors[j].ticks, __ATOMIC_RELAXED);
+                __atomic_load_n(&ticks_anchors[j].ticks, __ATOMIC_ACQUIRE);
             out[j].monotonic_ns = __atomic_load_n(
-                &ticks_anchors[j].monotonic_ns, __ATOMIC_RELAXED);
+                &ticks_anchors[j].monotonic_ns, __ATOMIC_ACQUIRE);
         }
-        /* acquire fence: the loads above are done before seq is read
-           again, so an unchanged seq means no writer overlapped them */
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
         if (__atomic_load_n(&ticks_seq, __ATOMIC_RELAXED) == seq) {
             return 1;
         }
@@ -271,17 +281,16 @@ ticks_advance(const pylog_internal_ticks_now *now)
         now->ticks > anchors[0].ticks) {
         seq = __atomic_load_n(&ticks_seq, __ATOMIC_RELAXED);
         __atomic_store_n(&ticks_seq, seq + 1, __ATOMIC_RELAXED);
-        /* release fence: readers that see the field stores below see seq
-           odd first */
-        __atomic_thread_fence(__ATOMIC_RELEASE);
+        /* release: a reader that loads one of these (acquire) sees seq
+           odd, or later, when it checks seq again */
         __atomic_store_n(&ticks_anchors[1].ticks, anchors[0].ticks,
-                         __ATOMIC_RELAXED);
+                         __ATOMIC_RELEASE);
         __atomic_store_n(&ticks_anchors[1].monotonic_ns,
-                         anchors[0].monotonic_ns, __ATOMIC_RELAXED);
+                         anchors[0].monotonic_ns, __ATOMIC_RELEASE);
         __atomic_store_n(&ticks_anchors[0].ticks, now->ticks,
-                         __ATOMIC_RELAXED);
+                         __ATOMIC_RELEASE);
         __atomic_store_n(&ticks_anchors[0].monotonic_ns, now->monotonic_ns,
-                         __ATOMIC_RELAXED);
+                         __ATOMIC_RELEASE);
         /* release: the fields are written before seq is even again */
         __atomic_store_n(&ticks_seq, seq + 2, __ATOMIC_RELEASE);
     }
