@@ -18,6 +18,7 @@
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/queue.h"
+#include "internal/clock.h"
 #include "internal/stats.h"
 #include "internal/tunables.h"
 

@@ -18,8 +18,8 @@
  * No Python: `work` takes the GIL if it needs it.
  */
 /* Python.h (through pylog.h) must come before any system header. */
-#include "internal/clock.h"
 #include "internal/generation.h"
+#include "internal/clock.h" /* after: it includes <time.h> */
 #include "internal/tunables.h"
 #include "internal/worker.h"
 

@@ -191,8 +191,9 @@ else
     section "python $(python3 -c 'import platform; print(platform.python_version())') (python3 on PATH)" \
         test_version "$default" "$@"
     section "ASan+UBSan (python3 on PATH)" bazel_test "$@" --config=asan //...
-    section "TSan: the lock-free ring on its own, and the queue on it" \
-        bazel_test "$@" --config=tsan //testing:ring_test //testing:queue_test
+    section "TSan: the per-thread buffer, counter and capture on their own, and the buffers through Python" \
+        bazel_test "$@" --config=tsan //testing:spsc_ring_test //testing:ticks_test \
+        //testing:capture_test //testing:queue_test //testing:deferred_test
     bazel shutdown >/dev/null 2>&1
     section "checks outside //..." checks
     printf '%s\n' "${summary[@]}"

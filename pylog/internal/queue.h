@@ -8,8 +8,8 @@
 #ifndef PYLOG_INTERNAL_QUEUE_H_
 #define PYLOG_INTERNAL_QUEUE_H_
 
+#include "compat.h" /* first: Python.h before any system header */
 #include "capture.h"
-#include "compat.h"
 #include "message.h"
 #include "slot.h"
 #include "thread_buffer.h"
