@@ -83,6 +83,9 @@ void RandomStatement(std::mt19937_64 &random, int which,
         word[i] = (char)('a' + random() % 26);
     }
     word[length] = '\0';
+    // Every argument evaluated once: the macro uses each twice.
+    int width = (int)(random() % 30), precision = (int)(random() % 12);
+    int cut = (int)(random() % 10), letter = 'A' + (int)(random() % 26);
     switch (which) {
     case 0:
         DEFERRED_SITE("value %d ratio %f name %s", small, real, word);
@@ -92,14 +95,13 @@ void RandomStatement(std::mt19937_64 &random, int which,
                       (unsigned long long)big);
         break;
     case 2:
-        DEFERRED_SITE("[%-*d] [%0*.*f] [%.*s]", small % 20, small,
-                      (int)(random() % 30), (int)(random() % 12), real,
-                      (int)(random() % 10), word);
+        DEFERRED_SITE("[%-*d] [%0*.*f] [%.*s]", small % 20, small, width,
+                      precision, real, cut, word);
         break;
     case 3:
         DEFERRED_SITE("%hhd %hu %zu %jd %td %c", (signed char)small,
                       (unsigned short)big, (size_t)big, (intmax_t)big,
-                      (ptrdiff_t)small, 'A' + (int)(random() % 26));
+                      (ptrdiff_t)small, letter);
         break;
     case 4:
         DEFERRED_SITE("%e %G %a %+.3Lf %p", real, real, real,
@@ -118,6 +120,11 @@ void RandomStatement(std::mt19937_64 &random, int which,
 
 class DeferredTest : public PylogTest {
   protected:
+    void SetUp() override {
+        PylogTest::SetUp();
+        Py("logging.getLogger('deferred').setLevel(logging.DEBUG)");
+    }
+
     void InstallBuffers(size_t records, size_t bytes) {
         pylog_config config;
         pylog_config_init(&config);

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -141,6 +142,10 @@ class DeliveryTest : public PylogTest {
         pylog_config config;
         pylog_config_init(&config);
         config.queue_capacity = capacity;
+        // Room for `capacity` records of these tests in bytes too.
+        config.thread_buffer_bytes =
+            std::min(PYLOG_THREAD_BUFFER_BYTES_MAX,
+                     std::max(PYLOG_THREAD_BUFFER_BYTES_MIN, capacity * 128));
         config.delivery = delivery;
         Install(config);
     }
