@@ -5,17 +5,22 @@
 # compiler and the commit. Reads the run's output (stdout and stderr):
 #   bazel run -c opt //testing/benchmarks:pylog_benchmark 2>&1 |
 #       tools/update_benchmark_results.sh
-# Refuses a --smoke run and a run whose summary is incomplete.
+# Refuses a --smoke run and a run whose summary is incomplete. An argument
+# names other markers: deferred_benchmark's table goes between the
+# "deferred" markers:
+#   bazel run -c opt //testing/benchmarks:deferred_benchmark 2>&1 |
+#       tools/update_benchmark_results.sh deferred
 set -euo pipefail
 cd "$(dirname "$0")/.."
+markers=${1:-results}
 run=$(mktemp "${TMPDIR:-/tmp}/pylog-bench.XXXXXX")
 trap 'rm -f "$run"' EXIT
 cat >"$run"
 
-python3 - "$run" testing/benchmarks/RESULTS.md <<'PY'
+python3 - "$run" testing/benchmarks/RESULTS.md "$markers" <<'PY'
 import re, subprocess, sys
 
-run_path, results_path = sys.argv[1], sys.argv[2]
+run_path, results_path, markers = sys.argv[1], sys.argv[2], sys.argv[3]
 lines = open(run_path, errors="replace").read().splitlines()
 
 def fail(why):
@@ -64,9 +69,10 @@ if first("***WARNING*** Library was built as DEBUG"):
                  "header, which that build does not slow down.")
 block = "\n".join(about) + "\n\n" + "\n".join(table) + "\n"
 text = open(results_path).read()
-pattern = re.compile(r"(<!-- results: begin -->\n).*?(<!-- results: end -->)", re.S)
+pattern = re.compile("(<!-- " + re.escape(markers) + ": begin -->\n).*?(<!-- "
+                     + re.escape(markers) + ": end -->)", re.S)
 if not pattern.search(text):
-    fail(results_path + " has no results markers")
+    fail(results_path + " has no " + markers + " markers")
 open(results_path, "w").write(pattern.sub(lambda m: m.group(1) + block + m.group(2), text))
 print("updated " + results_path)
 PY
