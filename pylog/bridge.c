@@ -176,7 +176,7 @@ pylog_internal_bridge_deliver(const site_call *call, const char *text,
 }
 
 void
-pylog_internal_bridge_drop_notice(uint64_t dropped)
+pylog_internal_bridge_drop_notice(uint64_t dropped, const char *threads)
 {
     PyObject *logger, *result;
 
@@ -188,9 +188,11 @@ pylog_internal_bridge_drop_notice(uint64_t dropped)
     /* a ready-made message: no args, so nothing in it is %-formatted */
     result = PyObject_CallMethod(
         logger, "warning", "(N)",
-        PyUnicode_FromFormat("pylog dropped %llu record(s): the queue for "
-                             "threads without the GIL was full",
-                             (unsigned long long)dropped));
+        PyUnicode_FromFormat("pylog dropped %llu record(s): the buffer of a "
+                             "thread without the GIL was full%s%s%s",
+                             (unsigned long long)dropped,
+                             threads[0] != '\0' ? " (" : "", threads,
+                             threads[0] != '\0' ? ")" : ""));
     Py_DECREF(logger);
     if (result == NULL) {
         goto error;

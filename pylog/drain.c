@@ -151,9 +151,11 @@ pylog_internal_drain(uint64_t limit, compat_exception *saved)
     queue_view view;
     void *record;
     size_t size;
+    char threads[256];
 
     if (dropped > 0) {
-        pylog_internal_bridge_drop_notice(dropped);
+        pylog_internal_thread_buffers_drops(threads, sizeof threads);
+        pylog_internal_bridge_drop_notice(dropped, threads);
     }
     pylog_internal_ticks_sample(&now);
     for (uint64_t n = 0; n < limit; n++) {

@@ -30,6 +30,7 @@
 #include "internal/thread_buffer.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -276,6 +277,40 @@ pylog_internal_thread_buffers_discard(void (*forget)(const void *payload))
     }
     pylog_internal_thread_buffers_collect();
     return dropped;
+}
+
+void
+pylog_internal_thread_buffers_drops(char *out, size_t size)
+{
+    size_t used = 0;
+    int written;
+
+    out[0] = '\0';
+    for (thread_buffer *buffer = pylog_internal_thread_buffers_first();
+         buffer != NULL; buffer = pylog_internal_thread_buffer_next(buffer)) {
+        /* relaxed: a count, written by the buffer's thread alone */
+        uint64_t dropped = __atomic_load_n(&buffer->dropped, __ATOMIC_RELAXED);
+
+        if (dropped == buffer->reported) {
+            continue;
+        }
+        written = used < size
+                      ? snprintf(out + used, size - used, "%sthread %lu '%s' %llu",
+                                 used > 0 ? ", " : "", buffer->thread_id,
+                                 buffer->thread_name,
+                                 (unsigned long long)(dropped -
+                                                      buffer->reported))
+                      : 0;
+        buffer->reported = dropped;
+        if (written < 0 || used + (size_t)written >= size) {
+            if (size >= 4) {
+                memcpy(out + size - 4, "...", 4);
+            }
+            used = size;
+            continue; /* the rest are marked reported too */
+        }
+        used += (size_t)written;
+    }
 }
 
 int

@@ -275,6 +275,30 @@ TEST_F(DeferredTest, EveryStatementIsEmittedOrDropped) {
     EXPECT_GT(delivered, 0);
 }
 
+// A full buffer's drops are counted per thread and named in the notice.
+TEST_F(DeferredTest, DropNoticeNamesTheThreadAndItsCount) {
+    InstallBuffers(5, 4096);
+    unsigned long ident = 0;
+    uint64_t dropped_before = Dropped();
+    {
+        Watchdog watchdog(60);
+        std::thread([&ident] {
+            ident = (unsigned long)pthread_self();
+            for (int i = 0; i < 12; i++) {
+                PYLOG_INFO("n %d", i);
+            }
+        }).join();
+    }
+    EXPECT_EQ(Dropped() - dropped_before, 7u);
+    ASSERT_EQ(pylog_flush(), 0);
+    ASSERT_EQ(Count(), 6);
+    EXPECT_EQ(Attr(0, "name"), "pylog");
+    EXPECT_EQ(Attr(0, "getMessage()"),
+              "pylog dropped 7 record(s): the buffer of a thread without the "
+              "GIL was full (thread " + std::to_string(ident) + " '" +
+                  Attr(1, "threadName") + "' 7)");
+}
+
 // The caller may free or change a %s argument right after the statement.
 TEST_F(DeferredTest, StringsAreCopiedAtTheCall) {
     InstallDefaults();

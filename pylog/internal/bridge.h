@@ -38,9 +38,11 @@ PYLOG_API void pylog_internal_bridge_deliver(const site_call *call,
                                              const pending_origin *origin,
                                              compat_exception *saved);
 
-/* Log one WARNING on logger `pylog`: `dropped` records were lost to a full
- * queue. GIL: held, no exception pending. Never raises. */
-PYLOG_API void pylog_internal_bridge_drop_notice(uint64_t dropped);
+/* Log one WARNING on logger `pylog`: `dropped` records were lost to full
+ * thread buffers; `threads` says whose (may be empty). GIL: held, no
+ * exception pending. Never raises. */
+PYLOG_API void pylog_internal_bridge_drop_notice(uint64_t dropped,
+                                                 const char *threads);
 
 /* PYLOG_ENABLED's question to Python. Takes the GIL. 1 or 0; a failure is
  * reported through sys.unraisablehook and answers 0. */

@@ -28,6 +28,7 @@ typedef struct thread_buffer {
     unsigned long thread_id;       /* threading.get_ident() of its thread */
     int ended;                     /* atomic: its thread has exited */
     uint64_t dropped;              /* atomic: records it refused (full) */
+    uint64_t reported;             /* the drainer's: drops told to Python */
     /* its thread's name, for a thread Python does not know */
     char thread_name[PYLOG_TUNE_THREAD_NAME_BYTES];
 } thread_buffer;
@@ -78,6 +79,11 @@ PYLOG_API void pylog_internal_thread_buffers_collect(void);
  * the record owns); returns how many. GIL held. */
 PYLOG_API uint64_t
 pylog_internal_thread_buffers_discard(void (*forget)(const void *payload));
+
+/* Consumer (GIL held): write into out[size] which threads' buffers
+ * refused records since the last call, e.g. "thread 1403 'pylog-77' 12",
+ * separated by ", ", at most `size` - 1 bytes ("..." when cut short). */
+PYLOG_API void pylog_internal_thread_buffers_drops(char *out, size_t size);
 
 /* What pylog_flush() waits for: each buffer's position when it was
  * called. */

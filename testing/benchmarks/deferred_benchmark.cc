@@ -90,9 +90,9 @@ timeit_info = timeit.Timer(
 // memory's records while nothing is delivered), so no statement meets a
 // full queue.
 const size_t kQueueCapacity = 1 << 18;
-// Each thread's buffer: ~32000 records of the statement below (~120 bytes
-// each), four times a throughput batch.
-const size_t kBufferBytes = 1 << 22;
+// Each thread's buffer: ~10000 records of the statement below (96 bytes
+// each), more than a throughput batch.
+const size_t kBufferBytes = 1 << 20;
 
 // How much each benchmark does: the full run, or --smoke.
 struct Tuning {
