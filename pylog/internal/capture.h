@@ -16,6 +16,11 @@
  * characters and strings (%lc %ls %C %S), positional arguments (%1$d),
  * the ' and I flags (they depend on the calling thread's locale), any
  * other conversion, more than PYLOG_INTERNAL_CAPTURE_ARGS arguments.
+ * Nor, being odd or glibc-only spellings: a length modifier with c s p m
+ * or %, L with an integer, hh h ll q j z t with floating point (glibc reads
+ * %llf as long double), anything between the two %s of %%, digits right
+ * after a `*`, a width or precision above INT_MAX (vsnprintf fails there),
+ * and a format ending inside a conversion (a lone `%` too).
  */
 #ifndef PYLOG_INTERNAL_CAPTURE_H_
 #define PYLOG_INTERNAL_CAPTURE_H_
@@ -56,15 +61,17 @@ PYLOG_API const char *
 pylog_internal_capture_plan_format(const pylog_internal_capture_plan *plan);
 
 /* The most bytes pylog_internal_capture_write writes for this plan (its
- * strings at their longest). */
+ * strings at their longest): a multiple of 8, at least 8. */
 PYLOG_API size_t
 pylog_internal_capture_max_size(const pylog_internal_capture_plan *plan);
 
 /* Copy the arguments `args` (read through a copy: `args` itself is left
  * as it was) into out[0 .. max_size), 8-byte aligned. Returns the bytes
  * used, or 0 when a %s string is longer than
- * PYLOG_INTERNAL_CAPTURE_STRING_MAX (the caller formats at the call).
- * No allocation, no lock; never reads past a string's NUL or precision. */
+ * PYLOG_INTERNAL_CAPTURE_STRING_MAX (the caller formats at the call); a
+ * format without arguments still uses 8 bytes, so 0 only ever declines.
+ * No allocation, no lock; never reads past a string's NUL or precision,
+ * nor more than PYLOG_INTERNAL_CAPTURE_STRING_MAX + 1 bytes of it. */
 PYLOG_API size_t
 pylog_internal_capture_write(const pylog_internal_capture_plan *plan,
                              void *out, va_list args);
@@ -74,7 +81,8 @@ pylog_internal_capture_write(const pylog_internal_capture_plan *plan,
  * for %m. Returns the length of the whole text (which may be >= size: then
  * `out` holds its first size - 1 bytes and a NUL, as snprintf), or -1 on an
  * encoding error. `captured` is what pylog_internal_capture_write wrote.
- * Any thread; sets errno only as vsnprintf does and puts it back. */
+ * Any thread; sets errno only as vsnprintf does and puts it back: errno
+ * on return is what it was on entry, -1 included. */
 PYLOG_API int
 pylog_internal_capture_format(const pylog_internal_capture_plan *plan,
                               const void *captured, int call_errno,
