@@ -13,6 +13,7 @@
 #include "testing/watchdog.h"
 
 #include "pylog/internal/lifecycle.h"
+#include "pylog/internal/queue.h"
 #include "pylog/internal/thread_buffer.h"
 
 #include <atomic>
@@ -376,6 +377,32 @@ TEST_F(DeferredTest, BufferOfAnEndedThreadIsFreedOnceDrained) {
     ASSERT_EQ(pylog_flush(), 0);
     EXPECT_EQ(Buffers(), before) << "delivered and its thread ended";
     EXPECT_EQ(Count(), 1);
+}
+
+// A site's plan is made once, for its own constant format only, and a
+// format that cannot be deferred is parsed once too.
+TEST(DeferredPlanTest, MadeOncePerSiteForItsConstantFormat) {
+    static const char kFormat[] = "a %d b %s";
+    static const char kWide[] = "w %ls";
+    static const char kSame[] = "a %d b %s"; // equal text, another pointer
+    pylog_internal_site site = PYLOG_INTERNAL_SITE_INIT;
+    site.format = kFormat;
+    const pylog_internal_capture_plan *plan =
+        pylog_internal_queue_plan(&site, kFormat);
+    ASSERT_NE(plan, nullptr);
+    EXPECT_EQ(pylog_internal_queue_plan(&site, kFormat), plan);
+    EXPECT_EQ(pylog_internal_capture_plan_format(plan), kFormat);
+    EXPECT_EQ(pylog_internal_queue_plan(&site, kSame), nullptr);
+
+    pylog_internal_site wide = PYLOG_INTERNAL_SITE_INIT;
+    wide.format = kWide;
+    EXPECT_EQ(pylog_internal_queue_plan(&wide, kWide), nullptr);
+    EXPECT_NE(wide.capture, nullptr) << "the refusal is remembered";
+    EXPECT_EQ(pylog_internal_queue_plan(&wide, kWide), nullptr);
+
+    pylog_internal_site unnamed = PYLOG_INTERNAL_SITE_INIT; // format NULL
+    EXPECT_EQ(pylog_internal_queue_plan(&unnamed, kFormat), nullptr);
+    EXPECT_EQ(unnamed.capture, nullptr);
 }
 
 TEST_F(DeferredTest, ThreadBufferBytesOutOfRangeIsValueError) {

@@ -1,9 +1,10 @@
-// queue_test.cc: the queue's capacity as pylog_install takes it, through
-// Python: every capacity holds exactly that many records (the smallest ones
-// included, where a Vyukov ring with one cell used to hang the process: issue
-// 12 point 9), and a C thread logging through a tiny queue while the delivery
-// thread drains it finishes, with every statement delivered or counted as
-// dropped. The ring itself is tested without Python in ring_test.cc.
+// queue_test.cc: queue_capacity as pylog_install takes it (the records a
+// thread's buffer holds), through Python: every capacity holds exactly that
+// many records (the smallest ones included, where the shared ring of an
+// earlier design with one cell used to hang the process: issue 12 point 9),
+// and a C thread logging through a tiny buffer while the delivery thread
+// drains it finishes, with every statement delivered or counted as dropped.
+// The buffer itself is tested without Python in spsc_ring_test.cc.
 #define PYLOG_TARGET "queue"
 #include "testing/embedded_python.h"
 #include "testing/watchdog.h"
