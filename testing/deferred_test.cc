@@ -138,7 +138,7 @@ class DeferredTest : public PylogTest {
 // Four C threads, 7 sites, random arguments: every delivered message is the
 // text snprintf made at the call, in each thread's order, and `created`
 // lies within the call's clock readings.
-TEST_F(DeferredTest, DeliveredTextIsWhatSnprintfMadeAtTheCall) {
+TEST_F(DeferredTest, StressDeliveredTextIsWhatSnprintfMadeAtTheCall) {
     const int kThreads = 4, kStatements = 20000;
     InstallBuffers(1 << 20, 64 << 20);
     Py("import threading\n"
@@ -238,7 +238,7 @@ TEST_F(DeferredTest, RecordsOfThreadsArriveInTheOrderTheyWereLogged) {
 
 // Small buffers, delivery running, several threads: every statement is
 // emitted or dropped, none lost and none counted twice.
-TEST_F(DeferredTest, EveryStatementIsEmittedOrDropped) {
+TEST_F(DeferredTest, StressEveryStatementIsEmittedOrDropped) {
     const int kThreads = 4, kStatements = 50000;
     InstallBuffers(64, 4096);
     Py("class Tally(logging.Handler):\n"

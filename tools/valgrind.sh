@@ -14,7 +14,7 @@ tools/setup.sh || exit 1
 tests=("$@")
 [[ ${#tests[@]} -gt 0 ]] || tests=(bridge caching delivery direct_handle extra
                                    filter filter_spec install invalidation
-                                   queue record record_direct record_template
+                                   queue deferred record record_direct record_template
                                    reinit sites statement thread)
 targets=()
 for t in "${tests[@]}"; do targets+=("//testing:${t}_test"); done

@@ -15,6 +15,8 @@
 #include <stddef.h>
 
 static uint64_t counter_mallocs;
+/* malloc, calloc and realloc calls by this thread (no lock: its own). */
+static __thread uint64_t counter_thread_mallocs;
 static uint64_t counter_pymem;
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -43,6 +45,7 @@ COUNTER_EXPORT void *
 malloc(size_t size)
 {
     __atomic_fetch_add(&counter_mallocs, 1, __ATOMIC_RELAXED);
+    counter_thread_mallocs++;
     return __libc_malloc(size);
 }
 
@@ -50,6 +53,7 @@ COUNTER_EXPORT void *
 calloc(size_t n, size_t size)
 {
     __atomic_fetch_add(&counter_mallocs, 1, __ATOMIC_RELAXED);
+    counter_thread_mallocs++;
     return __libc_calloc(n, size);
 }
 
@@ -57,6 +61,7 @@ COUNTER_EXPORT void *
 realloc(void *block, size_t size)
 {
     __atomic_fetch_add(&counter_mallocs, 1, __ATOMIC_RELAXED);
+    counter_thread_mallocs++;
     return __libc_realloc(block, size);
 }
 
@@ -73,6 +78,12 @@ uint64_t
 alloc_counter_mallocs(void)
 {
     return __atomic_load_n(&counter_mallocs, __ATOMIC_RELAXED);
+}
+
+uint64_t
+alloc_counter_thread_mallocs(void)
+{
+    return counter_thread_mallocs;
 }
 
 /* ------------------------------------------------------------------------

@@ -23,6 +23,9 @@ int alloc_counter_mallocs_counted(void);
  * by the thread that made the calls it cares about. */
 uint64_t alloc_counter_mallocs(void);
 
+/* The same, by the calling thread only. */
+uint64_t alloc_counter_thread_mallocs(void);
+
 /* Wrap (on != 0) or unwrap Python's RAW, MEM and OBJ allocators with ones
  * that count malloc, calloc and realloc calls. GIL: held; no other thread
  * may allocate through Python meanwhile. Calls must alternate on, off. */
