@@ -19,7 +19,13 @@
  *                   held for a few instructions, never while waiting for
  *                   the GIL or inside Python.
  *   drain_progress  waiters sleep on it; broadcast after every drain.
- *   drain_flag      atomic: 1 while a thread drains.
+ *   drain_epoch     atomic: changes when drains under way must be left
+ *                   behind: in a fork() child (the buffers were the
+ *                   parent's), and when an install abandons a drain of an
+ *                   interpreter that has finalized.
+ *   drain_flag      atomic: 0, or the drain_epoch in which the thread
+ *                   draining took it (a drain left behind can then neither
+ *                   give back nor touch what is no longer its own).
  *   drain_finished  atomic: records finished (delivered, failed or
  *                   dropped unread) since the process started; waiters
  *                   watch it for progress.
@@ -31,7 +37,7 @@
  *                   through pylog).
  *   drain_fork_depth  drain_depth when this thread forked, in the child:
  *                   the deliveries it is inside belong to the parent.
- *   drain_mine      this thread holds drain_flag.
+ *   drain_mine      the drain_flag value this thread took, or 0.
  * Lock order: the GIL, then drain_lock, then the buffers' lock.
  */
 /* Python.h (through pylog.h) must come before any system header. */
@@ -48,13 +54,14 @@
 
 static pthread_mutex_t drain_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t drain_progress = PTHREAD_COND_INITIALIZER;
-static int drain_flag;
+static uint64_t drain_epoch = 1;
+static uint64_t drain_flag;
 static uint64_t drain_finished;
 static uint64_t drain_overflow;
 static long drain_stall_ms = PYLOG_TUNE_FLUSH_STALL_MS;
 static __thread int drain_depth;
 static __thread int drain_fork_depth;
-static __thread int drain_mine;
+static __thread uint64_t drain_mine;
 
 int
 pylog_internal_drain_depth(void)
@@ -78,12 +85,15 @@ drain_signal_progress(void)
 int
 pylog_internal_drain_take(void)
 {
-    int expected = 0;
+    uint64_t expected = 0;
+    /* relaxed: changed only by install (GIL held, as here) or in a fork()
+       child, never while this thread could be taking the flag */
+    uint64_t token = __atomic_load_n(&drain_epoch, __ATOMIC_RELAXED);
 
     /* acquire: pairs with pylog_internal_drain_give's release */
-    if (__atomic_compare_exchange_n(&drain_flag, &expected, 1, 0,
+    if (__atomic_compare_exchange_n(&drain_flag, &expected, token, 0,
                                     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-        drain_mine = 1;
+        drain_mine = token;
         return 1;
     }
     return 0;
@@ -92,19 +102,36 @@ pylog_internal_drain_take(void)
 void
 pylog_internal_drain_give(void)
 {
+    uint64_t mine = drain_mine;
+
     drain_mine = 0;
     /* seq_cst: before pylog_internal_worker_wake's RMW, so the delivery
-       thread, if it saw the flag taken, is woken (see worker.c) */
-    __atomic_store_n(&drain_flag, 0, __ATOMIC_SEQ_CST);
+       thread, if it saw the flag taken, is woken (see worker.c). Fails,
+       changing nothing, for a drain that was left behind. */
+    __atomic_compare_exchange_n(&drain_flag, &mine, 0, 0, __ATOMIC_SEQ_CST,
+                                __ATOMIC_RELAXED);
     if (pylog_internal_thread_buffers_pending() != 0) {
         pylog_internal_worker_wake();
     }
 }
 
+void
+pylog_internal_drain_abandon(void)
+{
+    /* A drain under way when the exit hook ran was delivering to that
+       interpreter's handlers; it has finalized, and CPython ends (3.8 to
+       3.11) or blocks for ever (3.12 on) a thread that wants its GIL. Were
+       it to come back all the same (the exit functions run by hand in a
+       live interpreter), the epoch tells it that the buffers are no longer
+       its to touch. */
+    __atomic_add_fetch(&drain_epoch, 1, __ATOMIC_RELAXED);
+    __atomic_store_n(&drain_flag, 0, __ATOMIC_RELEASE);
+}
+
 int
 pylog_internal_drain_mine(void)
 {
-    return drain_mine;
+    return drain_mine != 0;
 }
 
 int
@@ -145,7 +172,7 @@ pylog_internal_drain(uint64_t limit, compat_exception *saved)
     /* relaxed: a counter publishes no other data */
     uint64_t dropped = __atomic_exchange_n(&drain_overflow, 0,
                                            __ATOMIC_RELAXED);
-    uint64_t epoch = pylog_internal_thread_buffers_epoch();
+    uint64_t epoch = __atomic_load_n(&drain_epoch, __ATOMIC_RELAXED);
     pylog_internal_ticks_now now;
     thread_buffer *buffer;
     queue_view view;
@@ -171,9 +198,10 @@ pylog_internal_drain(uint64_t limit, compat_exception *saved)
             pylog_internal_drain_deliver(&view.call, view.msg.text,
                                          view.msg.length, &view.origin,
                                          saved);
-            if (pylog_internal_thread_buffers_epoch() != epoch) {
-                /* A handler forked and this is the child: the buffers
-                   were the parent's, and are gone or emptied. */
+            if (__atomic_load_n(&drain_epoch, __ATOMIC_RELAXED) != epoch) {
+                /* Left behind: a handler forked and this is the child
+                   (the buffers were the parent's, and are gone or
+                   emptied), or an install abandoned this drain. */
                 pylog_internal_message_release(&view.msg);
                 return;
             }
@@ -231,17 +259,6 @@ drain_work(void)
     return 0;
 }
 
-/* Whether a wait is over. */
-static int
-drain_done(const thread_buffers_mark *mark, uint64_t target)
-{
-    if (mark != NULL) {
-        return pylog_internal_thread_buffers_reached(mark);
-    }
-    /* acquire: pairs with drain_finish's release */
-    return __atomic_load_n(&drain_finished, __ATOMIC_ACQUIRE) >= target;
-}
-
 int
 pylog_internal_drain_wait(const thread_buffers_mark *mark)
 {
@@ -256,12 +273,14 @@ pylog_internal_drain_wait(const thread_buffers_mark *mark)
        drain's broadcast wakes the wait; the 50 ms slices bound how late a
        delivery thread that ended on its own is noticed. */
     pthread_mutex_lock(&drain_lock);
-    while (!drain_done(mark, seen + 1)) {
+    for (;;) {
+        /* acquire: pairs with drain_finish's release */
         finished = __atomic_load_n(&drain_finished, __ATOMIC_ACQUIRE);
+        if (mark != NULL ? pylog_internal_thread_buffers_reached(mark)
+                         : finished != seen) {
+            break;
+        }
         if (finished != seen) {
-            if (mark == NULL) {
-                break; /* progress is all that was asked for */
-            }
             seen = finished;
             stall_end = pylog_internal_clock_after_ms(stall_ms);
         }
@@ -309,13 +328,21 @@ pylog_internal_drain_open(size_t buffer_bytes, uint64_t buffer_records,
 void
 pylog_internal_drain_discard(void)
 {
-    uint64_t dropped =
-        pylog_internal_thread_buffers_discard(pylog_internal_queue_forget);
+    uint64_t dropped;
 
+    /* The buffers have one reader: the flag's holder. A thread draining
+       now (in a handler that let the GIL go) goes on, and with pylog
+       stopped the bridge counts what it takes as dropped. */
+    if (!pylog_internal_drain_take()) {
+        return;
+    }
+    dropped =
+        pylog_internal_thread_buffers_discard(pylog_internal_queue_forget);
     for (uint64_t i = 0; i < dropped; i++) {
         pylog_internal_stats_count(STATS_DROPPED);
         drain_finish();
     }
+    pylog_internal_drain_give();
     drain_signal_progress();
 }
 
@@ -333,6 +360,7 @@ pylog_internal_drain_fork(int phase)
        draining; the parent's queued records stay the parent's, and the
        deliveries this thread is inside are the parent's. */
     pthread_cond_init(&drain_progress, NULL);
+    drain_epoch++;
     drain_flag = 0;
     drain_mine = 0;
     drain_overflow = 0;

@@ -206,6 +206,7 @@ pylog_install(const pylog_config *config)
         pylog_internal_compat_forget(1);
         pylog_internal_bridge_uninstall();
         pylog_internal_compat_forget(0);
+        pylog_internal_drain_abandon();
         lifecycle_retired = 0;
     }
     /* Each step is undone, in reverse, when a later one fails. The exit

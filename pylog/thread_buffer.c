@@ -18,7 +18,6 @@
  *                   of them (atomic); a buffer of another shape is
  *                   replaced at its thread's next statement.
  *   buffers_serial  the last buffer's serial (under buffers_lock).
- *   buffers_epoch   bumped in a fork() child (atomic).
  *   buffers_key     the pthread key whose destructor marks a buffer ended.
  * Thread-locals:
  *   buffers_own     the calling thread's buffer.
@@ -45,7 +44,6 @@ static pthread_mutex_t buffers_lock = PTHREAD_MUTEX_INITIALIZER;
 static buffers_shape_t buffers_shape;
 static uint64_t buffers_shape_serial; /* atomic: buffers_shape.serial */
 static uint64_t buffers_serial;
-static uint64_t buffers_epoch;
 static pthread_key_t buffers_key;
 static pthread_once_t buffers_key_once = PTHREAD_ONCE_INIT;
 static __thread thread_buffer *buffers_own;
@@ -402,11 +400,4 @@ pylog_internal_thread_buffers_after_fork(void (*forget)(const void *payload))
         own->dropped = 0;
         own->thread_id = PyThread_get_thread_ident();
     }
-    __atomic_add_fetch(&buffers_epoch, 1, __ATOMIC_RELAXED);
-}
-
-uint64_t
-pylog_internal_thread_buffers_epoch(void)
-{
-    return __atomic_load_n(&buffers_epoch, __ATOMIC_RELAXED);
 }

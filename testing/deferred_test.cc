@@ -14,6 +14,7 @@
 
 #include "pylog/internal/lifecycle.h"
 #include "pylog/internal/queue.h"
+#include "pylog/internal/sites.h"
 #include "pylog/internal/thread_buffer.h"
 
 #include <atomic>
@@ -60,6 +61,26 @@ int Buffers() {
         n++;
     }
     return n;
+}
+
+// The capture plan of this binary's statement whose format is `format`
+// (NULL when it never deferred a statement); fails the test when there is
+// no such statement.
+const void *PlanOf(const char *format) {
+    sites_list list;
+    const void *plan = nullptr;
+    bool found = false;
+    EXPECT_EQ(pylog_internal_sites_list(&list), 0);
+    for (size_t i = 0; i < list.n_sites; i++) {
+        const pylog_internal_site *site = list.sites[i];
+        if (site->format != NULL && strcmp(site->format, format) == 0) {
+            plan = site->capture;
+            found = true;
+        }
+    }
+    pylog_internal_sites_list_clear(&list);
+    EXPECT_TRUE(found) << format;
+    return plan;
 }
 
 // One statement of site `which` with random arguments; its text as
@@ -318,6 +339,7 @@ TEST_F(DeferredTest, StringsAreCopiedAtTheCall) {
     ASSERT_EQ(pylog_flush(), 0);
     ASSERT_EQ(Count(), 2);
     EXPECT_EQ(Attr(0, "getMessage()"), "text before!");
+    EXPECT_NE(PlanOf("text %s!"), nullptr) << "the statement was deferred";
     EXPECT_EQ(Attr(1, "getMessage()"), "long " + std::string(300, 'x') + ".");
 }
 

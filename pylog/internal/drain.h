@@ -66,8 +66,15 @@ PYLOG_API int pylog_internal_drain_open(size_t buffer_bytes,
                                         uint64_t buffer_records,
                                         long stall_ms);
 
-/* Drop every queued record, counted (uninstall). GIL held. */
+/* Drop every queued record, counted (install, uninstall), unless another
+ * thread is draining at that moment (in a handler that let the GIL go):
+ * then that thread goes on with them. GIL held. */
 PYLOG_API void pylog_internal_drain_discard(void);
+
+/* At an install after the exit hook ran: a drain still under way then
+ * belongs to an interpreter that has finalized and never comes back; it is
+ * left behind and the flag is free again. GIL held. */
+PYLOG_API void pylog_internal_drain_abandon(void);
 
 /* The drain's lock across fork() (PYLOG_INTERNAL_FORK_*); in the child the
  * drain state and the buffers start over. */

@@ -109,13 +109,9 @@ pylog_internal_thread_buffers_mark_free(thread_buffers_mark *mark);
 
 /* In a child after fork(): the parent's records stay the parent's (each
  * goes through `forget`); every other thread's buffer is freed, this
- * thread's emptied. Bumps the epoch. Only thread of the process. */
+ * thread's emptied. Only thread of the process. */
 PYLOG_API void
 pylog_internal_thread_buffers_after_fork(void (*forget)(const void *payload));
-
-/* Fork epoch: changes in a child after fork(); a drain that sees it change
- * across a delivery (a handler that forked) leaves the buffers alone. */
-PYLOG_API uint64_t pylog_internal_thread_buffers_epoch(void);
 
 #ifdef __cplusplus
 } /* extern "C" */
