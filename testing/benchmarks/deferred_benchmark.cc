@@ -200,7 +200,8 @@ std::vector<Row> Summarize(const Results &r, const Tuning &tuning) {
         auto e = [&](const char *counter) { return r.Counter(name, counter); };
         double delivered = e("delivered_per_second");
         std::string producers =
-            threads == 1 ? "1 C thread" : std::to_string(threads) + " C threads";
+            threads == 1 ? std::string("1 C thread")
+                         : std::to_string(threads) + " C threads";
         rows.push_back(
             {"end to end, " + producers + " producing without pause" +
                  (threads == 2 ? " (with the delivery thread: 3 busy threads "
@@ -211,7 +212,8 @@ std::vector<Row> Summarize(const Results &r, const Tuning &tuning) {
              Count(delivered), Count(python),
              Times(delivered / python, "python") + "; statements dropped " +
                  Count(e("dropped_in_window_per_second")) + "/s",
-             "≥3x", Met(delivered > 0 && python > 0, delivered / python >= 3)});
+             "≥3x",
+             Met(delivered > 0 && python > 0, delivered / python >= 3)});
         double delivery_cpu = e("delivery_cpu_ns");
         rows.push_back(
             {"end to end, " + producers +

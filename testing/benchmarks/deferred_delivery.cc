@@ -188,8 +188,8 @@ void Log(DrainKind kind, int i) {
 
 }  // namespace
 
-const char *const kDrainKindNames[kDrainKinds] = {"deferred", "formatted_at_call",
-                                                  "constant_text"};
+const char *const kDrainKindNames[kDrainKinds] = {
+    "deferred", "formatted_at_call", "constant_text"};
 
 // With the main thread holding the GIL (nothing is delivered meanwhile),
 // one worker logs drain_records statements of `kind` (below its buffer's
