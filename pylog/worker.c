@@ -62,6 +62,7 @@ worker_main(void *unused)
         for (;;) {
             if (worker_state == STATE_STOPPING) {
                 pthread_mutex_unlock(&worker_lock);
+                worker_calls_.leave();
                 return NULL;
             }
             /* seq_cst RMW: see pylog_internal_worker_wake */

@@ -17,10 +17,13 @@ extern "C" {
  * after the thread has announced that it is going to sleep, so it must
  * read with seq_cst what producers write before pylog_internal_worker_wake
  * (see worker.c). `work` does one round; it returns 0, or -1 when the
- * thread must end (the interpreter is going away). */
+ * thread must end (the interpreter is going away). `leave` is called when
+ * the thread ends because pylog_internal_worker_stop asked it to (never
+ * after `work` returned -1), on the thread, before it is joined. */
 typedef struct worker_calls {
     int (*ready)(void);
     int (*work)(void);
+    void (*leave)(void);
 } worker_calls;
 
 /* At install: the thread may be started again (by the next wake). */
