@@ -161,6 +161,9 @@ bool UseCaching(int caching) {
     config.caching = caching;
     config.env_var = nullptr;
     config.queue_capacity = kQueueCapacity;
+    // A thread's buffer holds kQueueCapacity records of the queued
+    // statement (under 128 bytes each) too.
+    config.thread_buffer_bytes = kQueueCapacity * 128;
     if (pylog_install(&config) != 0) {
         PyErr_Print();
         return false;
