@@ -3,12 +3,14 @@
  * on the caller's thread copies its raw arguments by a plan made once per
  * format (capture_write: a switch over the plan, no allocation, no
  * snprintf); later, on any thread, capture_format replays the format:
- * literal text is copied, and each conversion is handed to snprintf on its
- * own, respelled from its parsed parts, with the one value of the exact
- * type vsnprintf would have read (and the `*` widths and precisions as
- * they were passed). The text is then what vsnprintf made at the call,
- * byte for byte (testing/capture_test.cc compares the two). No globals, no
- * locks, no Python.
+ * literal text is copied; a bare %d %i %u %x %X or %s (no flags, width,
+ * precision, nor an h or hh) is made here; each other conversion is handed
+ * to snprintf on its own, respelled from its parsed parts
+ * (capture_spec.c), with the one value of the exact type vsnprintf would
+ * have read (and the `*` widths and precisions as they were passed). The
+ * text is then what vsnprintf made at the call, byte for byte
+ * (testing/capture_test.cc compares the two). No globals, no locks, no
+ * Python.
  *
  * The capture, 8-byte slots in the plan's order of arguments:
  *
@@ -24,6 +26,8 @@
  */
 #include "internal/capture.h"
 
+#include "internal/capture_spec.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -37,33 +41,10 @@
     (((N) + (CAPTURE_SLOT - 1)) & ~(size_t)(CAPTURE_SLOT - 1))
 /* A %s slot's length for a NULL pointer. */
 #define CAPTURE_NULL UINT64_MAX
-/* Width and precision when absent, and when given by `*`. */
-#define CAPTURE_ABSENT (-1)
-#define CAPTURE_STAR (-2)
 
-/* What va_arg reads for one argument. C99 names neither the signed size_t
- * (%zd) nor the unsigned ptrdiff_t (%tu): capture_ssize and
- * capture_uptrdiff are glibc's (int where size_t is unsigned int, else
- * long). */
-enum {
-    CAPTURE_INT, CAPTURE_UINT, CAPTURE_LONG, CAPTURE_ULONG, CAPTURE_LLONG,
-    CAPTURE_ULLONG, CAPTURE_INTMAX, CAPTURE_UINTMAX, CAPTURE_SSIZE,
-    CAPTURE_SIZE, CAPTURE_PTRDIFF, CAPTURE_UPTRDIFF, CAPTURE_DOUBLE,
-    CAPTURE_LDOUBLE, CAPTURE_POINTER,
-    CAPTURE_STRING,      /* precision absent or a number: plan->limits */
-    CAPTURE_STRING_STAR, /* precision from the `*` argument just before */
-    CAPTURE_NOTHING      /* %% and %m take no argument */
-};
-
-/* Length modifiers, in the order of their spellings below. */
-enum { LENGTH_NONE, LENGTH_HH, LENGTH_H, LENGTH_L, LENGTH_LL, LENGTH_J,
-       LENGTH_Z, LENGTH_T, LENGTH_BIG_L };
-static const char capture_lengths[][3] = {"", "hh", "h", "l", "ll", "j",
-                                          "z", "t", "L"};
-
-/* The flags, in the order a respelled conversion writes them. */
-static const char capture_flags[] = "-+ #0";
-
+/* C99 names neither the signed size_t (%zd) nor the unsigned ptrdiff_t
+ * (%tu): capture_ssize and capture_uptrdiff are glibc's (int where size_t
+ * is unsigned int, else long). */
 #if SIZE_MAX == UINT_MAX
 typedef int capture_ssize;
 typedef unsigned int capture_uptrdiff;
@@ -81,143 +62,6 @@ struct pylog_internal_capture_plan {
        precision (one more than a capture takes: the longer ones decline). */
     unsigned short limits[PYLOG_INTERNAL_CAPTURE_ARGS];
 };
-
-/* One conversion, as parsed. */
-typedef struct capture_spec {
-    const char *end; /* just past the conversion character */
-    unsigned flags;  /* bit i: capture_flags[i] */
-    int width;       /* a number, CAPTURE_ABSENT or CAPTURE_STAR */
-    int precision;   /* likewise */
-    int length;      /* LENGTH_* */
-    char conversion;
-} capture_spec;
-
-/* A decimal number at *p (no sign) into *value; -1 when it exceeds INT_MAX
- * (vsnprintf fails with EOVERFLOW there, so such formats are not deferred)
- * or is followed by `$` (a positional argument). */
-static int
-capture_number(const char **p, int *value)
-{
-    long long number = 0;
-
-    while (**p >= '0' && **p <= '9') {
-        number = number * 10 + (**p - '0');
-        if (number > INT_MAX) {
-            return -1;
-        }
-        (*p)++;
-    }
-    *value = (int)number;
-    return **p == '$' ? -1 : 0;
-}
-
-/* Parses the conversion whose `%` is at p[-1]; -1 when it is not deferred.
- * Only the grammar flags* width? (. precision?)? length? conversion is
- * accepted, where glibc reads each part as this does. */
-static int
-capture_parse(const char *p, capture_spec *spec)
-{
-    const char *flag;
-    int length;
-
-    spec->flags = 0;
-    spec->width = CAPTURE_ABSENT;
-    spec->precision = CAPTURE_ABSENT;
-    spec->length = LENGTH_NONE;
-    if (*p == '%') {
-        spec->conversion = '%';
-        spec->end = p + 1;
-        return 0;
-    }
-    while (*p != '\0' && (flag = strchr(capture_flags, *p)) != NULL) {
-        spec->flags |= 1u << (flag - capture_flags);
-        p++;
-    }
-    /* Digits right after a `*` make `*n$`, or a width glibc reads as well:
-       neither is deferred. */
-    if (*p == '*') {
-        spec->width = CAPTURE_STAR;
-        p++;
-        if (*p >= '0' && *p <= '9') {
-            return -1;
-        }
-    }
-    else if (*p >= '1' && *p <= '9' &&
-             capture_number(&p, &spec->width) < 0) {
-        return -1;
-    }
-    if (*p == '.') {
-        p++;
-        if (*p == '*') {
-            spec->precision = CAPTURE_STAR;
-            p++;
-            if (*p >= '0' && *p <= '9') {
-                return -1;
-            }
-        }
-        else if (capture_number(&p, &spec->precision) < 0) {
-            return -1;
-        }
-    }
-    /* q is BSD's ll: glibc reads both alike. */
-    switch (*p++) {
-    case 'h': length = *p == 'h' ? (p++, LENGTH_HH) : LENGTH_H; break;
-    case 'l': length = *p == 'l' ? (p++, LENGTH_LL) : LENGTH_L; break;
-    case 'q': length = LENGTH_LL; break;
-    case 'j': length = LENGTH_J; break;
-    case 'z': length = LENGTH_Z; break;
-    case 't': length = LENGTH_T; break;
-    case 'L': length = LENGTH_BIG_L; break;
-    default: length = LENGTH_NONE; p--; break;
-    }
-    spec->length = length;
-    spec->conversion = *p;
-    spec->end = p + 1;
-    return *p == '\0' ? -1 : 0;
-}
-
-/* What the conversion's value is read as (CAPTURE_*), or -1 when the
- * conversion, or its length modifier with it, is not deferred. */
-static int
-capture_kind(const capture_spec *spec)
-{
-    static const signed char signed_kinds[] = {
-        CAPTURE_INT, CAPTURE_INT, CAPTURE_INT, CAPTURE_LONG, CAPTURE_LLONG,
-        CAPTURE_INTMAX, CAPTURE_SSIZE, CAPTURE_PTRDIFF, -1};
-    static const signed char unsigned_kinds[] = {
-        CAPTURE_UINT, CAPTURE_UINT, CAPTURE_UINT, CAPTURE_ULONG,
-        CAPTURE_ULLONG, CAPTURE_UINTMAX, CAPTURE_SIZE, CAPTURE_UPTRDIFF, -1};
-    int plain = spec->length == LENGTH_NONE;
-
-    switch (spec->conversion) {
-    case 'd': case 'i':
-        return signed_kinds[spec->length];
-    case 'o': case 'u': case 'x': case 'X':
-        return unsigned_kinds[spec->length];
-    case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'a':
-    case 'A':
-        if (spec->length == LENGTH_BIG_L) {
-            return CAPTURE_LDOUBLE;
-        }
-        return plain || spec->length == LENGTH_L ? CAPTURE_DOUBLE : -1;
-    case 'c':
-        return plain ? CAPTURE_INT : -1;
-    case 's':
-        if (!plain) {
-            return -1;
-        }
-        return spec->precision == CAPTURE_STAR ? CAPTURE_STRING_STAR
-                                               : CAPTURE_STRING;
-    case 'p':
-        return plain ? CAPTURE_POINTER : -1;
-    case 'm':
-        return plain ? CAPTURE_NOTHING : -1;
-    case '%': /* only a bare %%: glibc ignores what would come between */
-        return spec->end[-2] == '%' ? CAPTURE_NOTHING : -1;
-    default:
-        return -1;
-    }
-}
 
 /* Appends one argument of `kind` to the plan; -1 when it has no room. */
 static int
@@ -255,7 +99,7 @@ pylog_internal_capture_plan_new(const char *fmt)
 {
     pylog_internal_capture_plan plan, *copy;
     const char *p = fmt;
-    capture_spec spec;
+    pylog_internal_capture_spec spec;
     int kind;
 
     if (fmt == NULL) {
@@ -265,8 +109,8 @@ pylog_internal_capture_plan_new(const char *fmt)
     plan.max_size = 0;
     plan.count = 0;
     while ((p = strchr(p, '%')) != NULL) {
-        if (capture_parse(p + 1, &spec) < 0 ||
-            (kind = capture_kind(&spec)) < 0 ||
+        if (pylog_internal_capture_spec_parse(p + 1, &spec) < 0 ||
+            (kind = pylog_internal_capture_spec_kind(&spec)) < 0 ||
             (spec.width == CAPTURE_STAR &&
              capture_push(&plan, CAPTURE_INT, 0) < 0) ||
             (spec.precision == CAPTURE_STAR &&
@@ -332,10 +176,10 @@ capture_string(unsigned char *slot, const char *s, size_t limit)
     return slot + CAPTURE_SLOT + padded;
 }
 
-/* One slot: VALUE widened to WIDE. */
-#define CAPTURE_PUT(WIDE, VALUE)                                       \
+/* One slot: the next argument, of TYPE, widened to WIDE. */
+#define CAPTURE_PUT(WIDE, TYPE)                                        \
     do {                                                               \
-        WIDE wide_ = (WIDE)(VALUE);                                    \
+        WIDE wide_ = (WIDE)va_arg(copy, TYPE);                         \
         memcpy(slot, &wide_, sizeof(wide_));                           \
         slot += CAPTURE_SLOT;                                          \
     } while (0)
@@ -348,6 +192,8 @@ pylog_internal_capture_write(const pylog_internal_capture_plan *plan,
     int i, star = 0;
     size_t limit;
     va_list copy;
+    intmax_t wide;
+    uintmax_t address;
 
     va_copy(copy, args);
     for (i = 0; i < plan->count; i++) {
@@ -355,40 +201,26 @@ pylog_internal_capture_write(const pylog_internal_capture_plan *plan,
         case CAPTURE_INT:
             /* Kept: a `*` precision is read just before its string. */
             star = va_arg(copy, int);
-            CAPTURE_PUT(intmax_t, star);
+            wide = star;
+            memcpy(slot, &wide, sizeof(wide));
+            slot += CAPTURE_SLOT;
             break;
-        case CAPTURE_UINT:
-            CAPTURE_PUT(uintmax_t, va_arg(copy, unsigned int));
-            break;
-        case CAPTURE_LONG: CAPTURE_PUT(intmax_t, va_arg(copy, long)); break;
-        case CAPTURE_ULONG:
-            CAPTURE_PUT(uintmax_t, va_arg(copy, unsigned long));
-            break;
-        case CAPTURE_LLONG:
-            CAPTURE_PUT(intmax_t, va_arg(copy, long long));
-            break;
-        case CAPTURE_ULLONG:
-            CAPTURE_PUT(uintmax_t, va_arg(copy, unsigned long long));
-            break;
-        case CAPTURE_INTMAX:
-            CAPTURE_PUT(intmax_t, va_arg(copy, intmax_t));
-            break;
-        case CAPTURE_UINTMAX:
-            CAPTURE_PUT(uintmax_t, va_arg(copy, uintmax_t));
-            break;
-        case CAPTURE_SSIZE:
-            CAPTURE_PUT(intmax_t, va_arg(copy, capture_ssize));
-            break;
-        case CAPTURE_SIZE: CAPTURE_PUT(uintmax_t, va_arg(copy, size_t)); break;
-        case CAPTURE_PTRDIFF:
-            CAPTURE_PUT(intmax_t, va_arg(copy, ptrdiff_t));
-            break;
-        case CAPTURE_UPTRDIFF:
-            CAPTURE_PUT(uintmax_t, va_arg(copy, capture_uptrdiff));
-            break;
-        case CAPTURE_DOUBLE: CAPTURE_PUT(double, va_arg(copy, double)); break;
+        case CAPTURE_UINT: CAPTURE_PUT(uintmax_t, unsigned int); break;
+        case CAPTURE_LONG: CAPTURE_PUT(intmax_t, long); break;
+        case CAPTURE_ULONG: CAPTURE_PUT(uintmax_t, unsigned long); break;
+        case CAPTURE_LLONG: CAPTURE_PUT(intmax_t, long long); break;
+        case CAPTURE_ULLONG: CAPTURE_PUT(uintmax_t, unsigned long long); break;
+        case CAPTURE_INTMAX: CAPTURE_PUT(intmax_t, intmax_t); break;
+        case CAPTURE_UINTMAX: CAPTURE_PUT(uintmax_t, uintmax_t); break;
+        case CAPTURE_SSIZE: CAPTURE_PUT(intmax_t, capture_ssize); break;
+        case CAPTURE_SIZE: CAPTURE_PUT(uintmax_t, size_t); break;
+        case CAPTURE_PTRDIFF: CAPTURE_PUT(intmax_t, ptrdiff_t); break;
+        case CAPTURE_UPTRDIFF: CAPTURE_PUT(uintmax_t, capture_uptrdiff); break;
+        case CAPTURE_DOUBLE: CAPTURE_PUT(double, double); break;
         case CAPTURE_POINTER:
-            CAPTURE_PUT(uintmax_t, (uintptr_t)va_arg(copy, void *));
+            address = (uintptr_t)va_arg(copy, void *);
+            memcpy(slot, &address, sizeof(address));
+            slot += CAPTURE_SLOT;
             break;
         case CAPTURE_LDOUBLE: {
             long double value = va_arg(copy, long double);
@@ -421,7 +253,6 @@ pylog_internal_capture_write(const pylog_internal_capture_plan *plan,
     return (size_t)(slot - (unsigned char *)out);
 }
 
-
 /* The `*` value in the next slot. */
 static int
 capture_star(const unsigned char **slot)
@@ -433,41 +264,83 @@ capture_star(const unsigned char **slot)
     return (int)value;
 }
 
-/* The conversion `spec` respelled into text[32] ('%', each flag once, the
- * width, the precision, the length modifier, the conversion, NUL): at most
- * 1 + 5 + 10 + 1 + 10 + 2 + 1 + 1 bytes. */
-static void
-capture_respell(const capture_spec *spec, char *text)
+/* Puts text[0 .. length) into out[0 .. size) as snprintf does: its first
+ * size - 1 bytes at most and a NUL, nothing when size is 0 (out may then be
+ * NULL). Returns length. */
+static int
+capture_put(const char *text, size_t length, char *out, size_t size)
 {
-    int i;
+    size_t n;
 
-    *text++ = '%';
-    for (i = 0; capture_flags[i] != '\0'; i++) {
-        if (spec->flags & (1u << i)) {
-            *text++ = capture_flags[i];
-        }
+    if (size > 0) {
+        n = length < size - 1 ? length : size - 1;
+        memcpy(out, text, n);
+        out[n] = '\0';
     }
-    if (spec->width == CAPTURE_STAR) {
-        *text++ = '*';
+    return (int)length;
+}
+
+/* A bare %d %i %u %x %X or %s (no flags, width or precision; no length
+ * modifier or one of l ll j z t) from the slots at *slot, made as snprintf
+ * makes it, without it: returns what capture_put returns, *slot moved past
+ * the value. -1 for any other conversion, *slot untouched. */
+static int
+capture_plain(const pylog_internal_capture_spec *spec,
+              const unsigned char **slot, char *out, size_t size)
+{
+    static const char digits[] = "0123456789abcdef0123456789ABCDEF";
+    char c = spec->conversion, text[24], *p = text + sizeof(text);
+    const char *string;
+    union {
+        intmax_t i;
+        uintmax_t u;
+        uint64_t length; /* %s: its slot */
+    } v;
+    int negative;
+
+    if (spec->flags != 0 || spec->width != CAPTURE_ABSENT ||
+        spec->precision != CAPTURE_ABSENT ||
+        spec->length == CAPTURE_LENGTH_HH ||
+        spec->length == CAPTURE_LENGTH_H ||
+        (c != 'd' && c != 'i' && c != 'u' && c != 'x' && c != 'X' &&
+         c != 's')) {
+        return -1;
     }
-    else if (spec->width != CAPTURE_ABSENT) {
-        text += sprintf(text, "%d", spec->width);
+    memcpy(&v, *slot, CAPTURE_SLOT);
+    *slot += CAPTURE_SLOT;
+    if (c == 's' && v.length == CAPTURE_NULL) {
+        return capture_put("(null)", 6, out, size); /* as glibc prints it */
     }
-    if (spec->precision == CAPTURE_STAR) {
-        *text++ = '.';
-        *text++ = '*';
+    else if (c == 's') {
+        string = (const char *)*slot;
+        *slot += CAPTURE_ROUND((size_t)v.length + 1);
+        return capture_put(string, (size_t)v.length, out, size);
     }
-    else if (spec->precision != CAPTURE_ABSENT) {
-        text += sprintf(text, ".%d", spec->precision);
+    /* At most 20 digits and a sign, "-9223372036854775808" included. */
+    negative = (c == 'd' || c == 'i') && v.i < 0;
+    if (negative) {
+        v.u = (uintmax_t)0 - v.u;
     }
-    strcpy(text, capture_lengths[spec->length]);
-    text += strlen(text);
-    *text++ = spec->conversion;
-    *text = '\0';
+    if (c == 'x' || c == 'X') {
+        do {
+            *--p = digits[(c == 'X' ? 16 : 0) + v.u % 16];
+            v.u /= 16;
+        } while (v.u != 0);
+    }
+    else {
+        do {
+            *--p = digits[v.u % 10];
+            v.u /= 10;
+        } while (v.u != 0);
+    }
+    if (negative) {
+        *--p = '-';
+    }
+    return capture_put(p, (size_t)(text + sizeof(text) - p), out, size);
 }
 
 /* The format is respelled at run time: the types of what is passed come
- * from the same parse (capture_kind). */
+ * from the same parse (pylog_internal_capture_spec_kind). */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 #pragma GCC diagnostic ignored "-Wformat-security"
@@ -479,13 +352,15 @@ capture_respell(const capture_spec *spec, char *text)
                   : snprintf(out, size, text, star[0], star[1], VALUE))
 
 /* Formats one conversion of `kind` from the slots at *slot into
- * out[0 .. size) as snprintf does (out may be NULL when size is 0). */
+ * out[0 .. size) as snprintf does (out may be NULL when size is 0): the
+ * plain ones by capture_plain, the others by snprintf. */
 static int
-capture_one(const capture_spec *spec, int kind, const unsigned char **slot,
-            int call_errno, char *out, size_t size)
+capture_one(const pylog_internal_capture_spec *spec, int kind,
+            const unsigned char **slot, int call_errno, char *out,
+            size_t size)
 {
     char text[32];
-    int star[2], stars = 0;
+    int star[2], stars = 0, plain;
     union {
         intmax_t i;
         uintmax_t u;
@@ -495,7 +370,11 @@ capture_one(const capture_spec *spec, int kind, const unsigned char **slot,
     } v;
     const char *string;
 
-    capture_respell(spec, text);
+    plain = capture_plain(spec, slot, out, size);
+    if (plain >= 0) {
+        return plain;
+    }
+    pylog_internal_capture_spec_respell(spec, text);
     if (spec->width == CAPTURE_STAR) {
         star[stars++] = capture_star(slot);
     }
@@ -554,7 +433,7 @@ pylog_internal_capture_format(const pylog_internal_capture_plan *plan,
     const char *p = plan->format, *percent;
     size_t total = 0, n;
     int saved = errno, piece, kind;
-    capture_spec spec;
+    pylog_internal_capture_spec spec;
 
     for (;;) {
         percent = strchr(p, '%');
@@ -568,8 +447,8 @@ pylog_internal_capture_format(const pylog_internal_capture_plan *plan,
             break;
         }
         /* Both succeed: the plan was made from this format. */
-        capture_parse(percent + 1, &spec);
-        kind = capture_kind(&spec);
+        pylog_internal_capture_spec_parse(percent + 1, &spec);
+        kind = pylog_internal_capture_spec_kind(&spec);
         if (kind == CAPTURE_NOTHING && spec.conversion == '%') {
             if (total + 1 < size) {
                 out[total] = '%';
@@ -598,6 +477,4 @@ pylog_internal_capture_format(const pylog_internal_capture_plan *plan,
 #undef CAPTURE_SLOT
 #undef CAPTURE_ROUND
 #undef CAPTURE_NULL
-#undef CAPTURE_ABSENT
-#undef CAPTURE_STAR
 #undef CAPTURE_PUT

@@ -1,15 +1,17 @@
-// capture_test.cc: deferred formatting (pylog/capture.c) on its own, with no
-// Python, against glibc's vsnprintf. Each check captures the arguments of
-// one variadic call by the plan, hands the same (untouched) va_list to
-// vsnprintf, then formats the capture: the text, every byte of the buffer
-// around it and the return value must be equal, for full and truncated
-// buffers, %m with errno at the call, and errno unchanged by the format.
-// A table sweeps every conversion with every flag set, widths, precisions
-// and edge values; random formats over fixed argument lists follow (`*`
-// widths and precisions, negative ones too, NULL and unterminated strings,
-// NaN, infinities, long double); refused formats get no plan; and four
-// threads share plans for a million random statements (a tenth of that
-// under ASan and TSan: bazel test --config=tsan //testing:capture_test).
+// capture_test.cc: deferred formatting (pylog/capture.c, capture_spec.c) on
+// its own, with no Python, against glibc's vsnprintf. Each check captures
+// the arguments of one variadic call by the plan, hands the same
+// (untouched) va_list to vsnprintf, then formats the capture: the text,
+// every byte of the buffer around it and the return value must be equal,
+// for full and truncated buffers, %m with errno at the call, and errno
+// unchanged by the format. A table sweeps every conversion with every flag
+// set, widths, precisions and edge values; random formats over fixed
+// argument lists follow (`*` widths and precisions, negative ones too, NULL
+// and unterminated strings, NaN, infinities, long double); refused formats
+// get no plan; and four threads share plans for a million random
+// statements (a tenth of that under ASan and TSan: bazel test
+// --config=tsan //testing:capture_test).
+// Two timings print what a capture and a format cost (-c opt).
 #include "pylog/internal/capture.h"
 
 #include <gtest/gtest.h>
@@ -833,6 +835,36 @@ TEST(CaptureTimingTest, PrintsNanosecondsPerCapture) {
         count;
     printf("capture_write(\"%%d %%f %%s\", 42, 3.25, 16 bytes): %.1f ns\n",
            ns);
+}
+
+// Prints the cost of formatting a capture of ("value %d ratio %f name %s",
+// 42, 3.25, a 16-byte string), as delivery does; informational only, like
+// the one above.
+TEST(CaptureTimingTest, PrintsNanosecondsPerFormat) {
+    static const char kFormat[] = "value %d ratio %f name %s";
+    Plan plan = NewPlan(kFormat);
+    ASSERT_NE(plan, nullptr);
+    std::vector<uint64_t> slots(pylog_internal_capture_max_size(plan.get()) /
+                                8);
+    static const char kText[] = "0123456789abcdef";
+    ASSERT_NE(CaptureCall(plan.get(), slots.data(), 42, 3.25, kText), 0u);
+    char want[128], got[128];
+    const int length = snprintf(want, sizeof want, kFormat, 42, 3.25, kText);
+    const int count = 2000000 / kScale;
+    size_t sum = 0;
+    const auto start = std::chrono::steady_clock::now();
+    for (int n = 0; n < count; n++) {
+        sum += static_cast<size_t>(pylog_internal_capture_format(
+            plan.get(), slots.data(), 0, got, sizeof got));
+    }
+    const auto end = std::chrono::steady_clock::now();
+    EXPECT_EQ(sum, static_cast<size_t>(count) * static_cast<size_t>(length));
+    EXPECT_STREQ(got, want);
+    const double ns =
+        std::chrono::duration<double, std::nano>(end - start).count() /
+        count;
+    printf("capture_format(\"%s\", 42, 3.25, 16 bytes): %.1f ns\n",
+           kFormat, ns);
 }
 
 }  // namespace
