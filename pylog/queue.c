@@ -355,3 +355,8 @@ pylog_internal_queue_forget(const void *payload)
         free(((const queue_text *)(record + 1))->heap_text);
     }
 }
+
+#undef QUEUE_DEFERRED
+#undef QUEUE_AT
+#undef QUEUE_TEXT
+#undef QUEUE_PYTHON_THREAD

@@ -19,7 +19,8 @@
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/generation.h"
-#include "internal/clock.h" /* after: it includes <time.h> */
+/* after generation.h, which brings Python.h: clock.h includes <time.h> */
+#include "internal/clock.h"
 #include "internal/tunables.h"
 #include "internal/worker.h"
 

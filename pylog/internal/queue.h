@@ -8,7 +8,8 @@
 #ifndef PYLOG_INTERNAL_QUEUE_H_
 #define PYLOG_INTERNAL_QUEUE_H_
 
-#include "compat.h" /* first: Python.h before any system header */
+/* compat.h first: Python.h before any system header */
+#include "compat.h"
 #include "capture.h"
 #include "message.h"
 #include "slot.h"
