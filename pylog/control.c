@@ -218,7 +218,7 @@ control_flush(PyObject *self, PyObject *unused)
         PyErr_SetString(PyExc_TimeoutError,
                         "pylog: delivery stalled: no record was finished "
                         "for flush_stall_ms; records may be left in the "
-                        "queue");
+                        "threads' buffers");
         return NULL;
     case PYLOG_ERR_NO_MEMORY:
         return PyErr_NoMemory();

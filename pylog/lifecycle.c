@@ -146,8 +146,8 @@ lifecycle_after_fork_parent(void)
     lifecycle_after_fork(PYLOG_INTERNAL_FORK_PARENT);
 }
 
-/* The child is a new process with one thread: the delivery state and the
- * queue start over (delivery.c), and the record's per-process values (the
+/* The child is a new process with one thread: the drain's state and the
+ * threads' buffers start over (drain.c), and the record's per-process values (the
  * pid, threading's tables) are asked again at its first record. */
 static void
 lifecycle_after_fork_child(void)
