@@ -129,6 +129,7 @@ pylog_internal_thread_buffer(void)
     if (own != NULL) {
         /* Another installation's sizes: the old buffer is delivered and
            freed as if its thread had ended; this thread starts a new one. */
+        (void)pthread_setspecific(buffers_key, NULL); /* freed when drained */
         __atomic_store_n(&own->ended, 1, __ATOMIC_RELEASE);
         buffers_own = NULL;
     }
