@@ -13,6 +13,7 @@
  */
 /* Python.h (through pylog.h) must come before any system header. */
 #include "internal/bridge.h"
+#include "internal/clock.h"
 #include "internal/delivery.h"
 #include "internal/drain.h"
 #include "internal/stats.h"
@@ -37,12 +38,21 @@ delivery_overflow(void)
 }
 
 /* Queue a statement of a thread that holds the GIL behind another
- * thread's drain. 1 when queued, 0 when its buffer is full or memory short
- * (nothing queued). */
+ * thread's drain. 1 when queued, 0 when its buffer already holds
+ * PYLOG_TUNE_DELIVERY_BATCH records, is full, or memory is short (nothing
+ * queued; the caller waits for the drain instead). The bound keeps what a
+ * Python thread can pile up behind a slow handler to one batch, so a drain
+ * (at exit too) is not made longer by each thread's whole buffer. */
 static int
 delivery_queue_behind(const site_call *call, message *msg,
                       const pending_origin *origin)
 {
+    thread_buffer *own = pylog_internal_thread_buffer();
+
+    if (own == NULL ||
+        pylog_internal_thread_buffer_held(own) >= PYLOG_TUNE_DELIVERY_BATCH) {
+        return 0;
+    }
     if (pylog_internal_queue_text(call, msg,
                                   origin != NULL ? origin->time_ns : 0) !=
         QUEUE_WRITTEN) {
@@ -254,16 +264,45 @@ pylog_internal_delivery_open(int mode, size_t buffer_bytes,
     return 0;
 }
 
+/* Deliver, batch by batch, the records queued when it is called, until
+ * `deadline` passes; unless another thread is delivering them. GIL: held. */
+static void
+delivery_flush_until(const struct timespec *deadline)
+{
+    uint64_t left = pylog_internal_drain_backlog();
+    compat_exception saved;
+
+    if (!pylog_internal_drain_take()) {
+        return;
+    }
+    pylog_internal_compat_exception_save(&saved);
+    while (left > 0 && !pylog_internal_clock_passed(deadline)) {
+        uint64_t batch = left < PYLOG_TUNE_DELIVERY_BATCH
+                             ? left
+                             : PYLOG_TUNE_DELIVERY_BATCH;
+
+        pylog_internal_drain(batch, &saved);
+        left -= batch;
+    }
+    pylog_internal_compat_exception_restore(&saved);
+    pylog_internal_drain_give();
+}
+
 void
 pylog_internal_delivery_close(void)
 {
     /* GIL: held. What is queued is delivered before the delivery thread
-       stops, and what arrives while it stops, after. The GIL is let go
-       while the thread is joined: it may be waiting for the GIL to finish
-       its batch. */
-    pylog_internal_delivery_flush_here();
+       stops, and what arrives while it stops, after, both within
+       PYLOG_TUNE_JOIN_SECONDS: records still queued then (a slow handler,
+       threads that go on logging) are dropped and counted by the caller's
+       discard. The GIL is let go while the thread is joined: it may be
+       waiting for the GIL to finish its batch. */
+    struct timespec deadline =
+        pylog_internal_clock_after_ms(PYLOG_TUNE_JOIN_SECONDS * 1000L);
+
+    delivery_flush_until(&deadline);
     Py_BEGIN_ALLOW_THREADS
     pylog_internal_worker_stop();
     Py_END_ALLOW_THREADS
-    pylog_internal_delivery_flush_here();
+    delivery_flush_until(&deadline);
 }

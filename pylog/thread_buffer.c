@@ -201,9 +201,8 @@ pylog_internal_thread_buffers_oldest(void **payload, size_t *size)
     return oldest;
 }
 
-/* Records in one buffer not yet released. */
-static uint64_t
-buffers_held(const thread_buffer *buffer)
+uint64_t
+pylog_internal_thread_buffer_held(const thread_buffer *buffer)
 {
     /* relaxed both: a count for decisions that re-check; `committed` is
        the producer's and `released` the consumer's */
@@ -218,7 +217,7 @@ pylog_internal_thread_buffers_pending(void)
 
     for (thread_buffer *buffer = pylog_internal_thread_buffers_first();
          buffer != NULL; buffer = pylog_internal_thread_buffer_next(buffer)) {
-        pending += buffers_held(buffer);
+        pending += pylog_internal_thread_buffer_held(buffer);
     }
     return pending;
 }

@@ -66,6 +66,10 @@ PYLOG_API void pylog_internal_thread_buffers_unlock(void);
 PYLOG_API thread_buffer *
 pylog_internal_thread_buffers_oldest(void **payload, size_t *size);
 
+/* Records written into `buffer` and not yet released (a count any thread
+ * may read; exact when no statement of its thread is under way). */
+PYLOG_API uint64_t pylog_internal_thread_buffer_held(const thread_buffer *buffer);
+
 /* Records written and not yet released, in every buffer: exact when no
  * statement is under way. GIL held or the lock. */
 PYLOG_API uint64_t pylog_internal_thread_buffers_pending(void);
