@@ -425,6 +425,9 @@ TEST(DeferredPlanTest, MadeOncePerSiteForItsConstantFormat) {
     pylog_internal_site unnamed = PYLOG_INTERNAL_SITE_INIT; // format NULL
     EXPECT_EQ(pylog_internal_queue_plan(&unnamed, kFormat), nullptr);
     EXPECT_EQ(unnamed.capture, nullptr);
+    // A statement's slot keeps its plan for the process; this one's goes.
+    pylog_internal_capture_plan_free(
+        (pylog_internal_capture_plan *)site.capture);
 }
 
 TEST_F(DeferredTest, ThreadBufferBytesOutOfRangeIsValueError) {
